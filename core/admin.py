@@ -1,0 +1,59 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Grid, JobHeartbeat, Town, User, Village
+
+
+@admin.register(Town)
+class TownAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "tracking_prefix", "hotline", "report_phone", "report_email"]
+    search_fields = ["name", "code"]
+
+
+class GridInline(admin.TabularInline):
+    model = Grid
+    extra = 0
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "town"]
+    list_filter = ["town", "kind"]
+    search_fields = ["name", "code"]
+    inlines = [GridInline]
+    list_select_related = ["town"]
+
+
+@admin.register(Grid)
+class GridAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "village", "number", "area"]
+    list_filter = ["village__town"]
+    search_fields = ["name", "village__name"]
+    list_select_related = ["village"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "title", "village", "grid", "is_active"]
+    list_filter = ["role", "town", "is_active"]
+    search_fields = ["username", "full_name", "village__name"]
+    list_select_related = ["village", "grid__village"]
+    autocomplete_fields = ["village", "grid"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "title", "phone", "email")}),
+        (_("Role and scope"), {"fields": ("role", "town", "village", "grid")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (_("Role and scope"), {"fields": ("full_name", "role", "town", "village", "grid")}),
+    )
+
+
+@admin.register(JobHeartbeat)
+class JobHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "last_seen"]
+    readonly_fields = ["name", "last_seen"]

@@ -1,0 +1,168 @@
+"""The town, its villages and grids, and the people who work the desk."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+town_code_validator = RegexValidator(r"^\d{9}$", _("A town code has 9 digits."))
+village_code_validator = RegexValidator(r"^\d{12}$", _("A village code has 12 digits."))
+prefix_validator = RegexValidator(r"^[A-Z]{2,6}$", _("Use 2 to 6 capital letters."))
+
+
+class Town(models.Model):
+    """A township (镇/乡/街道). One deployment can serve several towns of a district."""
+
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("official code"), max_length=9, unique=True, validators=[town_code_validator])
+    county = models.CharField(_("county or district"), max_length=50, blank=True)
+    tracking_prefix = models.CharField(
+        _("tracking-number prefix"),
+        max_length=6,
+        unique=True,
+        validators=[prefix_validator],
+        help_text=_("Petition numbers look like PREFIX-2026-000123."),
+    )
+    hotline = models.CharField(_("convenience hotline"), max_length=30, blank=True)
+    report_phone = models.CharField(_("report phone"), max_length=30, blank=True)
+    report_email = models.EmailField(_("report e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    """A village committee (村委会) or residents' committee (居委会/街)."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("village")
+        COMMUNITY = "community", _("residents' committee")
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages", verbose_name=_("town"))
+    code = models.CharField(_("official code"), max_length=12, unique=True, validators=[village_code_validator])
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["town", "name"], name="village_name_unique_in_town")]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        """长岭村委会 → 长岭村; 街道居委会 stays as it is."""
+        if self.name.endswith("村委会"):
+            return self.name.removesuffix("委会")
+        return self.name
+
+
+class Grid(models.Model):
+    """A grid (网格): the patch of a village one grid worker walks."""
+
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="grids", verbose_name=_("village"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=50)
+    area = models.CharField(_("area covered"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["village__code", "number"]
+        constraints = [models.UniqueConstraint(fields=["village", "number"], name="grid_number_unique_in_village")]
+
+    def __str__(self) -> str:
+        return f"{self.village.short_name} {self.name}"
+
+
+class Role(models.TextChoices):
+    DESK_CLERK = "desk_clerk", _("desk clerk")
+    GRID_WORKER = "grid_worker", _("grid worker")
+    VILLAGE_AGENT = "village_agent", _("village petition agent")
+    MEDIATOR = "mediator", _("mediator")
+    LEADER = "leader", _("town leader")
+    INSPECTOR = "inspector", _("discipline inspector")
+    ADMIN = "admin", _("administrator")
+
+
+# Roles whose work is bound to one village; grid workers also to one grid of it.
+VILLAGE_ROLES = frozenset({Role.GRID_WORKER, Role.VILLAGE_AGENT, Role.MEDIATOR})
+
+
+class User(AbstractUser):
+    """A member of staff. Residents have no account."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DESK_CLERK)
+    town = models.ForeignKey(
+        Town, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("town")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("village")
+    )
+    grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("grid")
+    )
+    title = models.CharField(_("post"), max_length=50, blank=True, help_text=_("For example 镇党委书记 or 网格长."))
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in VILLAGE_ROLES]) | Q(village__isnull=False),
+                name="village_role_has_village",
+                violation_error_message=_("Grid workers, village agents and mediators belong to a village."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.GRID_WORKER) | Q(grid__isnull=False),
+                name="grid_worker_has_grid",
+                violation_error_message=_("A grid worker belongs to a grid."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.grid_id and self.village_id and self.grid.village_id != self.village_id:
+            raise ValidationError({"grid": _("The grid must lie in the staff member's village.")})
+        if self.village_id and self.town_id and self.village.town_id != self.town_id:
+            raise ValidationError({"village": _("The village must lie in the staff member's town.")})
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_username()
+
+    @property
+    def is_village_scoped(self) -> bool:
+        return self.role in VILLAGE_ROLES
+
+
+class JobHeartbeat(models.Model):
+    """Written by the scheduled heartbeat job: shows that the job runner is alive."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("job runner heartbeat")
+        verbose_name_plural = _("job runner heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("villages/", views.village_list, name="villages"),
+    path("healthz", views.healthz, name="healthz"),
+]

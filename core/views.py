@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.models import Role
+from core.permissions import villages_visible_to
+from core.selectors import job_runner_status
+
+HOME_TEMPLATES = {role: f"core/home/{role.value}.html" for role in Role}
+# Roles whose home page shows whether the scheduled jobs are running.
+JOB_RUNNER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
+
+
+@require_GET
+def home(request):
+    """The public page for residents, or the signed-in user's own desk."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "core/public_home.html")
+    role = Role.ADMIN if user.is_superuser else Role(user.role)
+    context = {"role_label": role.label}
+    if role in JOB_RUNNER_ROLES:
+        context["job_runner"] = job_runner_status()
+    return render(request, HOME_TEMPLATES[role], context)
+
+
+@login_required
+@require_GET
+def village_list(request):
+    villages = villages_visible_to(request.user).prefetch_related("grids").order_by("code")
+    return render(request, "core/village_list.html", {"villages": villages})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For monitoring: is the database reachable, and is the job runner alive?"""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    status = job_runner_status()
+    return JsonResponse(
+        {
+            "database": "ok",
+            "job_runner": "ok" if status.alive else "stale",
+            "job_runner_last_seen": status.last_seen.isoformat() if status.last_seen else None,
+        },
+        status=200,
+    )

@@ -1,0 +1,107 @@
+"""Named personas shared by every test (CONVENTIONS.md §9).
+
+Tests read as sentences: ``def test_grid_worker_cannot_see_other_village(grid_worker_a, village_b)``.
+"""
+
+import pytest
+
+from core.models import Role
+from tests.factories import GridFactory, TownFactory, UserFactory, VillageFactory
+
+
+@pytest.fixture
+def town(db):
+    return TownFactory()
+
+
+@pytest.fixture
+def village_a(town):
+    return VillageFactory(town=town, code="341502105201", name="东河口村委会")
+
+
+@pytest.fixture
+def village_b(town):
+    return VillageFactory(town=town, code="341502105200", name="长岭村委会")
+
+
+@pytest.fixture
+def grid_a(village_a):
+    return GridFactory(village=village_a, number=1, name="第一网格")
+
+
+@pytest.fixture
+def grid_b(village_b):
+    return GridFactory(village=village_b, number=1, name="第一网格")
+
+
+@pytest.fixture
+def desk_clerk(town):
+    return UserFactory(username="clerk", full_name="王丽", role=Role.DESK_CLERK, town=town)
+
+
+@pytest.fixture
+def grid_worker_a(town, village_a, grid_a):
+    return UserFactory(
+        username="grid_a", full_name="张强", role=Role.GRID_WORKER, town=town, village=village_a, grid=grid_a
+    )
+
+
+@pytest.fixture
+def grid_worker_b(town, village_b, grid_b):
+    return UserFactory(
+        username="grid_b", full_name="李军", role=Role.GRID_WORKER, town=town, village=village_b, grid=grid_b
+    )
+
+
+@pytest.fixture
+def village_agent_a(town, village_a):
+    return UserFactory(username="agent_a", full_name="赵敏", role=Role.VILLAGE_AGENT, town=town, village=village_a)
+
+
+@pytest.fixture
+def mediator_a(town, village_a):
+    return UserFactory(username="mediator_a", full_name="孙德", role=Role.MEDIATOR, town=town, village=village_a)
+
+
+@pytest.fixture
+def leader(town):
+    return UserFactory(username="leader", full_name="陈书记", role=Role.LEADER, town=town, title="镇党委书记")
+
+
+@pytest.fixture
+def inspector(town):
+    return UserFactory(username="inspector", full_name="周纪", role=Role.INSPECTOR, town=town)
+
+
+@pytest.fixture
+def administrator(town):
+    return UserFactory(username="admin", full_name="吴管", role=Role.ADMIN, town=town, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def resident(client):
+    """A resident has no account: an anonymous browser."""
+    return client
+
+
+PERSONAS = [
+    "desk_clerk",
+    "grid_worker_a",
+    "grid_worker_b",
+    "village_agent_a",
+    "mediator_a",
+    "leader",
+    "inspector",
+    "administrator",
+]
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona in on the test client and return the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
