@@ -9,6 +9,13 @@ from core.models import Role
 from tests.factories import GridFactory, TownFactory, UserFactory, VillageFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last. Once Playwright has started its event loop, Django's
+    connections live in another async context, and a connection a later test opened there
+    would outlive the run (PostgreSQL then cannot drop the test database)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture
 def town(db):
     return TownFactory()

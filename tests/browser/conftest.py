@@ -40,3 +40,14 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_opened_beside_playwright():
+    """Playwright's sync API runs its own event loop, and Django keeps connections per
+    async context: one opened during a browser test is not the one the test run closes at
+    the end, and PostgreSQL then refuses to drop the test database. Close it here."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
