@@ -99,7 +99,9 @@ class Role(models.TextChoices):
 
 
 # Roles whose work is bound to one village; grid workers also to one grid of it.
-VILLAGE_ROLES = frozenset({Role.GRID_WORKER, Role.VILLAGE_AGENT, Role.MEDIATOR})
+# A tuple, not a set: the constraint below is written into a migration and must not
+# change order between runs.
+VILLAGE_ROLES = (Role.GRID_WORKER, Role.VILLAGE_AGENT, Role.MEDIATOR)
 
 
 class User(AbstractUser):
@@ -124,7 +126,7 @@ class User(AbstractUser):
         verbose_name_plural = _("staff")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in VILLAGE_ROLES]) | Q(village__isnull=False),
+                condition=~Q(role__in=[role.value for role in VILLAGE_ROLES]) | Q(village__isnull=False),
                 name="village_role_has_village",
                 violation_error_message=_("Grid workers, village agents and mediators belong to a village."),
             ),

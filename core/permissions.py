@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.models import Role, Village
+from core.models import VILLAGE_ROLES, Village
 
 
 def villages_visible_to(user) -> QuerySet[Village]:
@@ -13,7 +13,7 @@ def villages_visible_to(user) -> QuerySet[Village]:
         return Village.objects.none()
     if user.is_superuser:
         return Village.objects.all()
-    if user.role in (Role.GRID_WORKER, Role.VILLAGE_AGENT, Role.MEDIATOR):
+    if user.role in VILLAGE_ROLES:
         return Village.objects.filter(pk=user.village_id)
     if user.town_id is None:
         return Village.objects.none()
