@@ -30,11 +30,14 @@ TOWN_STAFF = [
     ("leader3", Role.LEADER, "镇党委副书记"),
     ("leader4", Role.LEADER, "镇政法委员"),
     ("leader5", Role.LEADER, "副镇长"),
+    ("handler", Role.HANDLER, "综治中心"),
+    ("handler2", Role.HANDLER, "矛盾纠纷调处中心"),
+    ("handler3", Role.HANDLER, "农业农村办"),
     ("inspector", Role.INSPECTOR, "镇纪委书记"),
     ("inspector2", Role.INSPECTOR, "镇纪委副书记"),
 ]
 # The accounts the README and the seed command print; the rest follow a pattern.
-SHOWN_ACCOUNTS = ["admin", "clerk", "leader", "inspector", "grid_a", "grid_b", "agent_a", "mediator_a"]
+SHOWN_ACCOUNTS = ["admin", "clerk", "leader", "inspector", "handler", "grid_a", "grid_b", "agent_a", "mediator_a"]
 MEDIATOR_POSTS = ["村民组长", "老党员", "退休干部", "乡贤"]
 
 

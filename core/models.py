@@ -93,6 +93,7 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("grid worker")
     VILLAGE_AGENT = "village_agent", _("village petition agent")
     MEDIATOR = "mediator", _("mediator")
+    HANDLER = "handler", _("handling unit staff")
     LEADER = "leader", _("town leader")
     INSPECTOR = "inspector", _("discipline inspector")
     ADMIN = "admin", _("administrator")

@@ -76,6 +76,11 @@ def leader(town):
 
 
 @pytest.fixture
+def handler(town):
+    return UserFactory(username="handler", full_name="钱办", role=Role.HANDLER, town=town, title="综治中心")
+
+
+@pytest.fixture
 def inspector(town):
     return UserFactory(username="inspector", full_name="周纪", role=Role.INSPECTOR, town=town)
 
@@ -97,6 +102,7 @@ PERSONAS = [
     "grid_worker_b",
     "village_agent_a",
     "mediator_a",
+    "handler",
     "leader",
     "inspector",
     "administrator",

@@ -9,6 +9,7 @@ ROLE_LABEL_ZH = {
     Role.GRID_WORKER: "网格员",
     Role.VILLAGE_AGENT: "村级信访代办员",
     Role.MEDIATOR: "调解员",
+    Role.HANDLER: "承办人员",
     Role.LEADER: "镇领导",
     Role.INSPECTOR: "纪检监察员",
     Role.ADMIN: "系统管理员",

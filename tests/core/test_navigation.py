@@ -12,6 +12,7 @@ EXPECTED = {
     "grid_worker_b": {"home", "villages"},
     "village_agent_a": {"home", "villages"},
     "mediator_a": {"home", "villages"},
+    "handler": {"home", "villages"},
     "leader": {"home", "villages"},
     "inspector": {"home", "villages"},
     "administrator": {"home", "villages", "admin"},
