@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Grid, JobHeartbeat, Town, User, Village
+from core.models import CalendarDay, Grid, JobHeartbeat, Town, User, Village
 
 
 @admin.register(Town)
@@ -57,3 +58,17 @@ class UserAdmin(BaseUserAdmin):
 class JobHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_seen"]
     readonly_fields = ["name", "last_seen"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The public holidays and make-up working days the working-day limits count with."""
+
+    list_display = ["date", "weekday", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: CalendarDay) -> str:
+        return WEEKDAYS[obj.date.weekday()]

@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Town, villages and staff")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from core.models import CalendarDay
         from core.runtime import ensure_runtime_dirs
+        from core.workdays import calendar_changed
 
         ensure_runtime_dirs()
+        # The working-day calendar is cached per process; an edit in the admin clears it.
+        post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="core.workdays.calendar_saved")
+        post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="core.workdays.calendar_deleted")

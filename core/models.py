@@ -169,3 +169,31 @@ class JobHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule, as the State Council announces each year:
+    a public holiday (on any day of the week) or a make-up working day (调休上班, always a
+    Saturday or Sunday). ``core.workdays`` counts working days from these rows."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday")
+        WORKDAY = "workday", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("For example 春节 or 国庆节."))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        label = f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+        return f"{label} ({self.name})" if self.name else label
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError({"date": _("A make-up working day falls on a Saturday or a Sunday.")})

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ["config", "core", "petitions", "mediation", "accountability", "templates", "locale"]
+SOURCE_DIRS = ["config", "core", "petitions", "mediation", "accountability", "desk", "templates", "locale"]
 
 
 def test_every_string_is_translated():

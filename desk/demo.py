@@ -1,0 +1,60 @@
+"""Builds the demo town across the apps: town and staff (core), handling units and a year
+of petitions (petitions). Later apps add their part here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.demo import DEFAULT_PASSWORD, seed_town
+from core.models import Town
+from petitions import demo as petitions_demo
+from petitions import services as petition_services
+from petitions.models import Petition
+
+ARTICLE_PETITIONS = 860  # "this year: 860 demands" — the source article
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    town: Town
+    created_users: int
+    petitions: int
+    already_loaded: bool
+
+
+@transaction.atomic
+def build_demo(
+    *,
+    seed: int = 2026,
+    password: str = DEFAULT_PASSWORD,
+    petitions: int = ARTICLE_PETITIONS,
+    months: int | None = None,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DemoResult:
+    """The town, its staff and units, and `petitions` petitions: by default this year's
+    (1 January to today); with `months`, spread over that many months back from today."""
+    staff = seed_town(seed=seed, password=password)
+    town = staff.town
+    petition_services.units_ensure(town=town)
+    if staff.already_loaded:
+        return DemoResult(town=town, created_users=0, petitions=0, already_loaded=True)
+    petitions_demo.staff_units(town=town)
+    today = today or timezone.localdate()
+    start = date(today.year, 1, 1) if months is None else _months_back(today, months)
+    created = 0
+    if petitions and not Petition.objects.filter(town=town).exists():
+        created = petitions_demo.seed_petitions(
+            town=town, count=petitions, start=start, end=today, seed=seed, progress=progress
+        )
+    return DemoResult(town=town, created_users=staff.created_users, petitions=created, already_loaded=False)
+
+
+def _months_back(today: date, months: int) -> date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return date(year, month + 1, 1)

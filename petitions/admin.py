@@ -1,0 +1,94 @@
+from django.contrib import admin
+
+from petitions.models import (
+    Attachment,
+    Category,
+    HandlingUnit,
+    Petition,
+    Petitioner,
+    RevealLog,
+    TimeLimit,
+    TimelineEntry,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the services may write: the admin shows them, nothing more."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "code", "sort", "active"]
+    list_filter = ["active", "parent"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "village", "head", "active"]
+    list_filter = ["town", "kind", "active"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+    autocomplete_fields = ["head"]
+    list_select_related = ["village", "head"]
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = ["key", "days", "working_days"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TimelineInline(admin.TabularInline):
+    model = TimelineEntry
+    fields = ["at", "actor", "action", "from_state", "to_state", "public", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Petition)
+class PetitionAdmin(ReadOnlyAdmin):
+    list_display = ["tracking_number", "title", "state", "kind", "origin", "village", "unit", "next_due"]
+    list_filter = ["state", "kind", "origin", "channel", "town"]
+    search_fields = ["tracking_number", "title"]
+    list_select_related = ["village", "unit"]
+    exclude = ["query_code", "client_token"]
+    inlines = [TimelineInline]
+
+
+@admin.register(Petitioner)
+class PetitionerAdmin(ReadOnlyAdmin):
+    list_display = ["masked_name", "masked_phone", "masked_id_number", "village"]
+    fields = ["masked_name", "masked_phone", "masked_id_number", "village", "created_at"]
+    readonly_fields = fields
+    list_select_related = ["village"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["name", "petition", "content_type", "size", "uploaded_at"]
+
+
+@admin.register(RevealLog)
+class RevealLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "petitioner", "petition", "reason"]
+    list_select_related = ["user", "petitioner", "petition"]

@@ -1,0 +1,363 @@
+"""A believable year of petitions for the demo town, built in bulk and reproducible by seed.
+
+Each petition is walked through the lifecycle in memory (registered → routed → notified →
+replied → followed up → closed, with the legal clocks) and stops where "today" finds it;
+rows and timeline entries are then written with bulk inserts. The totals follow the
+article: 860 demands this year, every reasonable one solved on time, everyone who rated
+satisfied or basically satisfied.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from faker import Faker
+
+from core.models import Grid, Role, Town, User
+from petitions import clocks
+from petitions.models import (
+    Category,
+    HandlingUnit,
+    Petition,
+    Petitioner,
+    PetitionPetitioner,
+    TimelineEntry,
+    TrackingCounter,
+)
+from petitions.services import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH
+from petitions.states import Action, Channel, Kind, Mode, Origin, Outcome, Satisfaction, State
+
+TZ = ZoneInfo("Asia/Shanghai")
+Key = clocks.Key
+
+ORIGINS = [(Origin.DIRECT, 45), (Origin.ESCALATED, 40), (Origin.ASSIGNED, 15)]
+CHANNELS = {
+    Origin.DIRECT: [
+        (Channel.WINDOW, 30),
+        (Channel.HOTLINE, 30),
+        (Channel.MAILBOX, 15),
+        (Channel.RECEPTION_DAY, 10),
+        (Channel.LEADER_VISIT, 5),
+        (Channel.LETTER, 10),
+    ],
+    Origin.ESCALATED: [(Channel.GRID_PATROL, 55), (Channel.HOME_VISIT, 45)],
+    Origin.ASSIGNED: [(Channel.PLATFORM, 80), (Channel.LETTER, 20)],
+}
+KINDS = [(Kind.GRIEVANCE, 68), (Kind.ENQUIRY, 14), (Kind.SUGGESTION, 12), (Kind.ACCUSATION, 6)]
+CATEGORY_WEIGHTS = {
+    "land": 18,
+    "neighbours": 16,
+    "roads-water": 12,
+    "social-security": 11,
+    "wages": 9,
+    "family": 8,
+    "housing": 7,
+    "environment": 7,
+    "village-affairs": 5,
+    "agriculture": 4,
+    "public-order": 3,
+    "other": 3,
+}
+OFFICE_FOR_CATEGORY = {
+    "land": "自然资源和规划所",
+    "neighbours": "矛盾纠纷调处中心",
+    "roads-water": "规划建设办公室",
+    "social-security": "社会事务办公室",
+    "wages": "劳动保障所",
+    "family": "司法所",
+    "housing": "规划建设办公室",
+    "environment": "生态环境办公室",
+    "village-affairs": "党政办公室",
+    "agriculture": "农业农村办公室",
+    "public-order": "综治中心",
+    "other": "信访接待中心",
+    "conduct": "镇纪委",
+}
+TITLES = {
+    "land": ["征地补偿款未足额发放", "安置房分配有异议", "承包地被他人占用", "宅基地审批进度"],
+    "neighbours": ["邻居建房侵占地界", "排水沟被堵影响通行", "相邻房屋漏水纠纷"],
+    "roads-water": ["村组道路破损", "自来水水压不足", "灌溉渠道淤塞", "路灯损坏"],
+    "social-security": ["申请低保未获答复", "养老保险待遇咨询", "大病医疗报销", "残疾人补贴发放"],
+    "wages": ["工地拖欠工资", "务工受伤待遇", "劳动合同纠纷"],
+    "family": ["子女不履行赡养义务", "离婚后抚养费纠纷", "遗产继承分歧"],
+    "housing": ["危房改造申请", "房屋确权登记", "违建影响采光"],
+    "environment": ["养殖场异味扰民", "河道垃圾堆积", "企业排污"],
+    "village-affairs": ["村务公开不及时", "集体山场承包费", "村集体收益分配"],
+    "agriculture": ["耕地地力保护补贴", "暴雨农作物受灾", "山林权属争议"],
+    "public-order": ["夜间噪音扰民", "电信诈骗求助", "路口安全隐患"],
+    "other": ["政策咨询", "其他求助事项"],
+    "conduct": ["反映村干部工作作风", "反映违规收费"],
+}
+
+
+def _pick(rng: random.Random, weighted):
+    items, weights = zip(*weighted, strict=True)
+    return rng.choices(items, weights=weights)[0]
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(8, 30), TZ) + timedelta(minutes=rng.randint(0, 9 * 60))
+
+
+@dataclass
+class Life:
+    """One petition walked through the lifecycle in memory."""
+
+    petition: Petition
+    entries: list[TimelineEntry] = field(default_factory=list)
+    earlier: Petition | None = None  # the same person's previous petition, for repeats
+
+    def log(self, at: datetime, actor, action: str, from_state: str, to_state: str, note: str, public: bool = True):
+        self.entries.append(
+            TimelineEntry(
+                at=at, actor=actor, action=action, from_state=from_state, to_state=to_state, note=note, public=public
+            )
+        )
+        self.petition.state = to_state
+
+
+class DemoTown:
+    def __init__(self, town: Town, seed: int):
+        self.town = town
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible demo data
+        self.fake = Faker("zh_CN")
+        self.fake.seed_instance(seed)
+        self.units = {u.name: u for u in HandlingUnit.objects.filter(town=town).select_related("village")}
+        self.village_units = {u.village_id: u for u in self.units.values() if u.village_id}
+        self.leaves: dict[str, list[Category]] = {}
+        for category in Category.objects.filter(parent__isnull=False).select_related("parent"):
+            self.leaves.setdefault(category.parent.code, []).append(category)
+        self.grids: dict[int, list[Grid]] = {}
+        for grid in Grid.objects.filter(village__town=town).select_related("village"):
+            self.grids.setdefault(grid.village_id, []).append(grid)
+        self.villages = [grid_list[0].village for grid_list in self.grids.values()]
+        staff = list(User.objects.filter(town=town).order_by("username"))
+        self.clerks = [u for u in staff if u.role == Role.DESK_CLERK]
+        self.leaders = [u for u in staff if u.role == Role.LEADER]
+        self.inspectors = [u for u in staff if u.role == Role.INSPECTOR]
+        self.agents = {u.village_id: u for u in staff if u.role == Role.VILLAGE_AGENT}
+        self.people: list[Petitioner] = []
+        self.last_petition: dict[int, Petition] = {}  # id(person) → their latest petition
+
+    def person(self, village) -> Petitioner:
+        if self.people and self.rng.random() < 0.08:
+            return self.rng.choice(self.people)
+        person = Petitioner(
+            town=self.town,
+            name=self.fake.name(),
+            phone=f"1{self.rng.choice('3578')}{self.rng.randint(0, 999999999):09d}",
+            address=f"{village.short_name}{self.rng.randint(1, 12)}组",
+            village=village,
+        )
+        self.people.append(person)
+        return person
+
+    def life(self, registered: datetime, today: date) -> tuple[Life, list[Petitioner]]:
+        rng = self.rng
+        origin = _pick(rng, ORIGINS)
+        kind = _pick(rng, KINDS)
+        top = "conduct" if kind == Kind.ACCUSATION else _pick(rng, list(CATEGORY_WEIGHTS.items()))
+        category = rng.choice(self.leaves[top])
+        village = rng.choice(self.villages)
+        channel = _pick(rng, CHANNELS[origin])
+        anonymous = channel == Channel.MAILBOX and rng.random() < 0.1
+        people = [] if anonymous else [self.person(village) for _ in range(1 if rng.random() > 0.03 else 3)]
+        day0 = registered.astimezone(TZ).date()
+        p = Petition(
+            town=self.town,
+            query_code="".join(rng.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH)),
+            channel=channel,
+            origin=origin,
+            upstream_reference=f"LA-{day0:%Y%m%d}-{rng.randint(100, 999)}" if origin == Origin.ASSIGNED else "",
+            kind=kind,
+            category=category,
+            village=village,
+            grid=rng.choice(self.grids[village.pk]),
+            title=rng.choice(TITLES[top]),
+            content=f"{village.short_name}群众反映：{rng.choice(TITLES[top])}，希望尽快解决。",
+            request="请求有关部门尽快调查处理并答复。",
+            oral=channel in (Channel.WINDOW, Channel.HOTLINE, Channel.RECEPTION_DAY, Channel.HOME_VISIT),
+            anonymous=anonymous,
+            headcount=len(people) or 1,
+            is_collective=len(people) > 1,
+            registered_at=registered,
+            registered_by=self.agents.get(village.pk) if origin == Origin.ESCALATED else rng.choice(self.clerks),
+            route_due=clocks.due(Key.ROUTE, day0),
+        )
+        if origin == Origin.ASSIGNED:
+            p.upstream_due = day0 + timedelta(days=45)
+        life = Life(p)
+        earlier = [self.last_petition[id(person)] for person in people if id(person) in self.last_petition]
+        if earlier:
+            p.is_repeat = True
+            life.earlier = earlier[0]
+        for person in people:
+            self.last_petition[id(person)] = p
+        life.log(registered, p.registered_by, Action.REGISTER, "", State.REGISTERED, "登记")
+        self._walk(life, top, today)
+        p.next_due = clocks.next_due(p)
+        return life, people
+
+    def _walk(self, life: Life, top: str, today: date) -> None:
+        rng, p = self.rng, life.petition
+        day0 = p.registered_at.astimezone(TZ).date()
+        accusation = p.kind == Kind.ACCUSATION
+        clerk = rng.choice(self.inspectors if accusation else self.clerks)
+        route_day = day0 + timedelta(days=rng.randint(0, 4))
+        if route_day > today:
+            return
+        routed = _at(route_day, rng)
+        roll = rng.random()
+        if roll < 0.02 and not accusation:
+            p.routed_at = p.closed_at = routed
+            p.transfer_destination = "六安市金安区人民法院"
+            life.log(routed, clerk, Action.TRANSFER, State.REGISTERED, State.TRANSFERRED, "属诉讼事项，转送法院")
+            return
+        if roll < 0.04 and not accusation:
+            p.routed_at = p.closed_at = p.notified_at = routed
+            p.decision_reason = "已经司法程序处理，依法不予受理"
+            life.log(routed, clerk, Action.REJECT, State.REGISTERED, State.NOT_ACCEPTED, p.decision_reason)
+            return
+        p.routed_at = p.accepted_at = routed
+        p.notify_due = clocks.due(Key.NOTIFY, route_day)
+        p.handle_due = clocks.handle_due(route_day, upstream_due=p.upstream_due)
+        p.responsible_leader = rng.choice(self.leaders)
+        if accusation:
+            p.mode, p.unit = Mode.ASSIGNED, self.units["镇纪委"]
+        elif p.kind == Kind.ENQUIRY or rng.random() < 0.15:
+            p.mode, p.unit = Mode.DIRECT, self.units["信访接待中心"]
+        elif p.origin == Origin.DIRECT and rng.random() < 0.4:
+            p.mode, p.unit = Mode.ASSIGNED, self.village_units[p.village_id]
+        else:
+            p.mode, p.unit = Mode.ASSIGNED, self.units[OFFICE_FOR_CATEGORY[top]]
+        if p.mode == Mode.ASSIGNED:
+            p.object_due = clocks.due(Key.OBJECT, route_day)
+        action = Action.ACCEPT if p.mode == Mode.DIRECT else Action.ASSIGN
+        life.log(routed, clerk, action, State.REGISTERED, State.HANDLING, f"交{p.unit.name}办理")
+
+        quick = p.kind == Kind.ENQUIRY
+        notice_day = route_day + timedelta(days=rng.randint(0, 2 if quick else 8))
+        if notice_day > today:
+            return
+        p.notified_at = _at(notice_day, rng)
+        life.log(p.notified_at, clerk, Action.NOTIFY, State.HANDLING, State.HANDLING, "已书面告知受理及办理方式")
+
+        latest = (p.handle_due - route_day).days - 1
+        reply_day = route_day + timedelta(days=rng.randint(1, 5) if quick else rng.randint(5, max(6, min(latest, 45))))
+        if reply_day > today:
+            return
+        p.replied_at = _at(reply_day, rng)
+        p.outcome = _pick(rng, [(Outcome.SUPPORTED, 70), (Outcome.EXPLAINED, 22), (Outcome.NOT_SUPPORTED, 8)])
+        p.reply_text = {
+            Outcome.SUPPORTED: "经调查，诉求合理，已协调解决。",
+            Outcome.EXPLAINED: "经调查，已向诉求人解释相关政策。",
+            Outcome.NOT_SUPPORTED: "经调查，诉求缺乏政策依据，不予支持，已说明理由。",
+        }[p.outcome]
+        life.log(p.replied_at, clerk, Action.REPLY, State.HANDLING, State.REPLIED, p.reply_text)
+
+        visit_day = reply_day + timedelta(days=rng.randint(1, 5))
+        if visit_day > today:
+            return
+        p.rated_at = p.closed_at = _at(visit_day, rng)
+        p.satisfaction = Satisfaction.SATISFIED if rng.random() < 0.88 else Satisfaction.BASICALLY
+        note = f"回访：{p.get_satisfaction_display()}"
+        life.log(p.rated_at, clerk, Action.FOLLOW_UP, State.REPLIED, State.CLOSED, note)
+
+
+@transaction.atomic
+def seed_petitions(
+    *,
+    town: Town,
+    count: int,
+    start: date,
+    end: date,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 2000,
+) -> int:
+    """Create `count` petitions registered between `start` and `end` (inclusive)."""
+    demo = DemoTown(town, seed)
+    span = (end - start).days + 1
+    moments = sorted(_at(start + timedelta(days=demo.rng.randrange(span)), demo.rng) for _ in range(count))
+    counters: dict[int, int] = dict(TrackingCounter.objects.filter(town=town).values_list("year", "last"))
+    created = 0
+    for offset in range(0, count, batch):
+        lives, links = [], []
+        for registered in moments[offset : offset + batch]:
+            life, people = demo.life(registered, end)
+            year = registered.astimezone(TZ).year
+            counters[year] = counters.get(year, 0) + 1
+            life.petition.tracking_number = f"{town.tracking_prefix}-{year}-{counters[year]:06d}"
+            lives.append(life)
+            links.append(people)
+        Petitioner.objects.bulk_create([p for p in demo.people if p.pk is None], batch_size=1000)
+        Petition.objects.bulk_create([life.petition for life in lives], batch_size=1000)
+        entries, joins = [], []
+        for life, people in zip(lives, links, strict=True):
+            for entry in life.entries:
+                entry.petition = life.petition
+                entries.append(entry)
+            joins.extend(
+                PetitionPetitioner(
+                    petition=life.petition, petitioner=person, is_representative=len(people) > 1, order=i
+                )
+                for i, person in enumerate(people)
+            )
+        TimelineEntry.objects.bulk_create(entries, batch_size=2000)
+        repeats = [life for life in lives if life.earlier is not None]
+        for life in repeats:
+            life.petition.repeat_of_id = life.earlier.pk
+        Petition.objects.bulk_update([life.petition for life in repeats], ["repeat_of"], batch_size=1000)
+        PetitionPetitioner.objects.bulk_create(joins, batch_size=2000, ignore_conflicts=True)
+        created += len(lives)
+        if progress:
+            progress(created)
+    for year, last in counters.items():
+        TrackingCounter.objects.update_or_create(town=town, year=year, defaults={"last": last})
+    _flag_article_results(town, demo.rng)
+    return created
+
+
+def _flag_article_results(town: Town, rng: random.Random) -> None:
+    """The article's figures: 30 public-interest demands turned into results and 6 key
+    petition matters, all resolved."""
+    closed = list(
+        Petition.objects.filter(town=town, state=State.CLOSED, outcome=Outcome.SUPPORTED)
+        .exclude(kind=Kind.ACCUSATION)
+        .values_list("pk", flat=True)
+    )
+    rng.shuffle(closed)
+    Petition.objects.filter(pk__in=closed[:30]).update(is_public_interest=True)
+    Petition.objects.filter(pk__in=closed[30:36]).update(is_key_matter=True)
+
+
+@transaction.atomic
+def staff_units(*, town: Town) -> None:
+    """Desk clerks staff the reception centre, handlers their office, village staff their
+    village's unit; the first leader heads the town units, each village agent their village."""
+    units = {u.name: u for u in HandlingUnit.objects.filter(town=town)}
+    users = list(User.objects.filter(town=town))
+    leader = next((u for u in users if u.role == Role.LEADER), None)
+    by_title = {u.title: u for u in users if u.role == Role.HANDLER}
+    for unit in units.values():
+        if unit.village_id is None:
+            unit.head = by_title.get(unit.name) or leader
+            unit.save(update_fields=["head"])
+            if unit.name in by_title:
+                unit.members.add(by_title[unit.name])
+    reception = units.get("信访接待中心")
+    if reception is not None:
+        reception.members.add(*[u for u in users if u.role == Role.DESK_CLERK])
+    discipline = units.get("镇纪委")
+    if discipline is not None:
+        discipline.members.add(*[u for u in users if u.role == Role.INSPECTOR])
+    for unit in HandlingUnit.objects.filter(town=town, village__isnull=False):
+        village_staff = [u for u in users if u.village_id == unit.village_id and u.role != Role.MEDIATOR]
+        unit.members.add(*village_staff)
+        unit.head = next((u for u in village_staff if u.role == Role.VILLAGE_AGENT), None)
+        unit.save(update_fields=["head"])
