@@ -112,7 +112,13 @@ EMBEDDED = not REDIS_URL
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/: shared by every web worker and the job runner, no server needed.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- Celery -----------------------------------------------------------------------------
 # Production: Redis is the broker, `celery worker` and `celery beat` run as two services.
@@ -124,6 +130,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT = "config.broker:AtomicFilesystemTransport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_DIR / "queue"),
         "data_folder_out": str(CELERY_FILESYSTEM_DIR / "queue"),
@@ -222,6 +229,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Abuse protection on the public pages ---------------------------------------------------
+# Addresses of reverse proxies whose X-Forwarded-For may be believed (last hop only).
+TRUSTED_PROXIES = frozenset(env_list("TRUSTED_PROXIES", []))
+MAILBOX_LIMIT_PER_HOUR = env_int("MAILBOX_LIMIT_PER_HOUR", 5, minimum=1)
+STATUS_LIMIT_PER_10_MINUTES = env_int("STATUS_LIMIT_PER_10_MINUTES", 30, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- The desk ----------------------------------------------------------------------------------
 # Minutes after which the job runner counts as down on the status panel and /healthz.

@@ -25,11 +25,19 @@ class NavItem:
         return reverse(self.url_name)
 
 
-NAV_ITEMS: tuple[NavItem, ...] = (
+NAV_ITEMS: list[NavItem] = [
     NavItem("home", _("My desk"), "core:home", ALL_ROLES),
     NavItem("villages", _("Villages"), "core:villages", ALL_ROLES),
     NavItem("admin", _("Administration"), "admin:index", frozenset({Role.ADMIN})),
-)
+]
+
+
+def register(item: NavItem, *, before: str = "villages") -> None:
+    """Apps add their entries from AppConfig.ready(), so core needs to know none of them."""
+    if any(existing.key == item.key for existing in NAV_ITEMS):
+        return
+    position = next((i for i, existing in enumerate(NAV_ITEMS) if existing.key == before), len(NAV_ITEMS))
+    NAV_ITEMS.insert(position, item)
 
 
 def nav_items_for(user) -> list[NavItem]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from core.workdays import add_days
+from core.workdays import CACHE_SECONDS, add_days
 from petitions.models import Petition, TimeLimit
 from petitions.states import Light, State
 
@@ -26,22 +28,32 @@ DEFAULTS: dict[str, tuple[int, bool]] = {
     Key.REDO: (15, False),
     Key.AMBER: (3, False),
 }
-_cache: dict[str, tuple[int, bool]] | None = None
+# (monotonic time it was loaded, the table). Saving or deleting a TimeLimit clears the cache
+# of the process that did it; other processes (the other web workers, the job runner) reload
+# the table after CACHE_SECONDS, as core.workdays does for the calendar.
+_cache: tuple[float, dict[str, tuple[int, bool]]] | None = None
 
 
 def limits() -> dict[str, tuple[int, bool]]:
     global _cache
-    if _cache is None:
+    now = time.monotonic()
+    if _cache is None or now - _cache[0] > CACHE_SECONDS:
         table = dict(DEFAULTS)
         for row in TimeLimit.objects.all():
             table[row.key] = (row.days, row.working_days)
-        _cache = table
-    return _cache
+        _cache = (now, table)
+    return _cache[1]
+
+
+def clear_cache() -> None:
+    global _cache
+    _cache = None
 
 
 def _forget(**kwargs) -> None:
-    global _cache
-    _cache = None
+    """Clear at once (for the rest of this transaction) and again after commit."""
+    clear_cache()
+    transaction.on_commit(clear_cache)
 
 
 post_save.connect(_forget, sender=TimeLimit, dispatch_uid="petitions.clocks.forget_save")

@@ -104,6 +104,11 @@ def _at(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(8, 30), TZ) + timedelta(minutes=rng.randint(0, 9 * 60))
 
 
+def _after(moment: datetime, previous: datetime) -> datetime:
+    """A step taken on the same day as the one before it comes after it."""
+    return max(moment, previous + timedelta(minutes=10))
+
+
 @dataclass
 class Life:
     """One petition walked through the lifecycle in memory."""
@@ -211,7 +216,7 @@ class DemoTown:
         route_day = day0 + timedelta(days=rng.randint(0, 4))
         if route_day > today:
             return
-        routed = _at(route_day, rng)
+        routed = _after(_at(route_day, rng), p.registered_at)
         roll = rng.random()
         if roll < 0.02 and not accusation:
             p.routed_at = p.closed_at = routed
@@ -244,14 +249,15 @@ class DemoTown:
         notice_day = route_day + timedelta(days=rng.randint(0, 2 if quick else 8))
         if notice_day > today:
             return
-        p.notified_at = _at(notice_day, rng)
+        p.notified_at = _after(_at(notice_day, rng), routed)
         life.log(p.notified_at, clerk, Action.NOTIFY, State.HANDLING, State.HANDLING, "已书面告知受理及办理方式")
 
         latest = (p.handle_due - route_day).days - 1
         reply_day = route_day + timedelta(days=rng.randint(1, 5) if quick else rng.randint(5, max(6, min(latest, 45))))
+        reply_day = max(reply_day, notice_day)  # the written notice comes first (or with the reply)
         if reply_day > today:
             return
-        p.replied_at = _at(reply_day, rng)
+        p.replied_at = _after(_at(reply_day, rng), p.notified_at)
         p.outcome = _pick(rng, [(Outcome.SUPPORTED, 70), (Outcome.EXPLAINED, 22), (Outcome.NOT_SUPPORTED, 8)])
         p.reply_text = {
             Outcome.SUPPORTED: "经调查，诉求合理，已协调解决。",

@@ -41,7 +41,9 @@ def get_petition_for_user(user, tracking_number: str, *, for_update: bool = Fals
     """One petition the user may see, or 404 — never 403, so numbers do not leak."""
     petitions = petitions_visible_to(user)
     if for_update:
-        petitions = petitions.select_for_update()
+        # Lock the petition row only: a village scope joins the handling unit with a LEFT JOIN,
+        # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        petitions = petitions.select_for_update(of=("self",))
     petition = petitions.filter(tracking_number=tracking_number).first()
     if petition is None:
         raise Http404
@@ -61,8 +63,9 @@ def can_act(user, petition: Petition, action: str) -> bool:
     The caller has already checked that the user may see the petition."""
     role = _role(user)
     if petition.kind == Kind.ACCUSATION:
-        # The discipline committee handles accusations from end to end.
-        return role == Role.INSPECTOR and action != Action.OBJECT
+        # The discipline committee handles accusations from end to end (Art. 22): they are
+        # assigned to it, never accepted by the reception centre, and it cannot object to them.
+        return role == Role.INSPECTOR and action not in (Action.ACCEPT, Action.OBJECT)
     if action in ROUTING:
         return role in (Role.DESK_CLERK, Role.LEADER)
     if action == Action.OBJECT:
@@ -87,3 +90,19 @@ def can_act(user, petition: Petition, action: str) -> bool:
     if action == Action.NOTE:
         return role != Role.MEDIATOR
     return False
+
+
+REGISTERING = frozenset({Role.DESK_CLERK, Role.LEADER, Role.GRID_WORKER, Role.VILLAGE_AGENT, Role.INSPECTOR})
+REVEALING = frozenset({Role.DESK_CLERK, Role.LEADER, Role.INSPECTOR, Role.HANDLER})
+
+
+def can_register(user) -> bool:
+    """Who logs petitions: the desk, leaders on reception days, village staff, inspectors."""
+    return user.is_authenticated and user.town_id is not None and _role(user) in REGISTERING
+
+
+def can_reveal(user, petition: Petition) -> bool:
+    """Who may see a petitioner's full phone and ID number (each look is logged)."""
+    if petition.kind == Kind.ACCUSATION:
+        return _role(user) == Role.INSPECTOR
+    return _role(user) in REVEALING

@@ -28,7 +28,7 @@ from petitions.models import (
     TrackingCounter,
 )
 from petitions.permissions import can_act, petitions_visible_to
-from petitions.states import Action, Mode, Origin, Outcome, Satisfaction, State
+from petitions.states import Action, Kind, Mode, Origin, Outcome, Satisfaction, State
 from petitions.transitions import allowed_targets
 
 MAX_REPRESENTATIVES = 5  # Art. 20: a group visit sends at most five representatives.
@@ -106,6 +106,8 @@ def _petitioner_for(town: Town, data: PetitionerInput) -> Petitioner:
 
 def _check_registration(
     *,
+    town: Town,
+    repeat_of: Petition | None,
     origin: str,
     upstream_reference: str,
     village: Village | None,
@@ -129,6 +131,10 @@ def _check_registration(
         raise InvalidInput(_("The grid must lie in the petition's village."))
     if not category.active:
         raise InvalidInput(_("This category is no longer in use."))
+    if village is not None and village.town_id != town.pk:
+        raise InvalidInput(_("The village must lie in the petition's town."))
+    if repeat_of is not None and repeat_of.town_id != town.pk:
+        raise InvalidInput(_("Choose an earlier petition of this town."))
 
 
 def petition_register(
@@ -161,6 +167,8 @@ def petition_register(
         if existing is not None:
             return Registered(petition=existing, created=False)
     _check_registration(
+        town=town,
+        repeat_of=repeat_of,
         origin=origin,
         upstream_reference=upstream_reference,
         village=village,
@@ -334,6 +342,8 @@ def petition_assign(
         raise InvalidInput(_("Choose an active handling unit of this town."))
 
     def apply(p: Petition, now) -> str:
+        if p.kind == Kind.ACCUSATION and unit.kind != HandlingUnit.UnitKind.DISCIPLINE:
+            raise InvalidInput(_("An accusation goes to the discipline committee (Art. 22)."))
         today = _route_common(p, now, leader=leader, handler=handler)
         if report_due is not None and report_due < today:
             raise InvalidInput(_("The completion report cannot be due in the past."))
@@ -400,6 +410,9 @@ def petition_object(*, petition: Petition, actor, version: int | None, reason: s
         p.routed_at = None
         p.accepted_at = None
         p.notify_due = p.handle_due = p.object_due = p.report_due = None
+        p.notified_at = None  # the next unit tells the petitioner afresh
+        p.extension_days = 0
+        p.extension_reason = ""
         p.return_count += 1
         return State.REGISTERED
 
@@ -433,6 +446,13 @@ def petition_extend(*, petition: Petition, actor, version: int | None, days: int
     def apply(p: Petition, now) -> str:
         if p.extension_days:
             raise InvalidInput(_("The time limit can be extended only once."))
+        if timezone.localdate(now) > p.handle_due:
+            raise InvalidInput(_("The time limit has already passed; an extension is decided before it runs out."))
+        if p.upstream_due is not None and p.handle_due + timedelta(days=days) > p.upstream_due:
+            raise InvalidInput(
+                _("The authority above wants it done by %(date)s; ask them to move their due date.")
+                % {"date": p.upstream_due}
+            )
         p.extension_days = days
         p.extension_reason = reason.strip()
         p.handle_due = p.handle_due + timedelta(days=days)
@@ -471,6 +491,8 @@ def _close_or_redo(p: Petition, now, satisfaction: str, *, unit_at_fault: bool) 
     if satisfaction == Satisfaction.DISSATISFIED and unit_at_fault:
         p.redo_count += 1
         p.handle_due = clocks.due(Key.REDO, timezone.localdate(now))
+        if p.upstream_due is not None and p.upstream_due >= timezone.localdate(now):
+            p.handle_due = min(p.handle_due, p.upstream_due)
         p.replied_at = None
         return State.HANDLING
     p.closed_at = now
@@ -497,7 +519,8 @@ def petition_follow_up(
 def petition_rate(*, petition: Petition, query_code: str, satisfaction: str, comment: str = "") -> Petition:
     """The resident rates the reply on the status page, once. Dissatisfied waits for the
     follow-up visit, where the town decides whether the unit must redo it."""
-    if not secrets.compare_digest(petition.query_code, query_code.strip().upper()):
+    # Bytes, not str: compare_digest raises TypeError on a non-ASCII str (a code typed in Chinese).
+    if not secrets.compare_digest(petition.query_code.encode(), query_code.strip().upper().encode()):
         raise NotAllowed(_("The query code does not match."))
     if satisfaction not in Satisfaction.values:
         raise InvalidInput(_("Choose how satisfied you are."))
@@ -630,6 +653,10 @@ def petition_link_repeat(*, petition: Petition, actor, version: int | None, earl
         raise InvalidInput(_("Choose an earlier petition of this town."))
 
     def apply(p: Petition, now) -> str:
+        # Only one the actor may see: a link to an accusation would show it outside the
+        # discipline committee (Art. 30).
+        if not petitions_visible_to(actor).filter(pk=earlier.pk).exists():
+            raise InvalidInput(_("Choose an earlier petition of this town."))
         p.repeat_of = earlier
         p.is_repeat = True
         return p.state

@@ -64,3 +64,19 @@ def test_task_travels_through_the_real_broker_to_a_worker():
         while time.monotonic() < deadline and not JobHeartbeat.objects.filter(name=HEARTBEAT).exists():
             time.sleep(0.2)
     assert JobHeartbeat.objects.filter(name=HEARTBEAT).exists()
+
+
+def test_embedded_broker_writes_whole_files_only(tmp_path):
+    """A reader polling the folder must never see a message file before it is complete."""
+    from kombu import Connection
+
+    options = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path), "control_folder": str(tmp_path)}
+    with Connection(
+        "filesystem://", transport="config.broker:AtomicFilesystemTransport", transport_options=options
+    ) as conn:
+        channel = conn.default_channel
+        channel._put("desk", {"body": "x" * 10_000})
+        names = sorted(p.name for p in tmp_path.iterdir())
+        assert len(names) == 1 and names[0].endswith(".desk.msg"), names
+        assert channel._get("desk") == {"body": "x" * 10_000}
+        assert list(tmp_path.iterdir()) == []

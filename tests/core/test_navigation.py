@@ -7,15 +7,15 @@ from core.navigation import nav_items_for
 from tests.conftest import PERSONAS
 
 EXPECTED = {
-    "desk_clerk": {"home", "villages"},
-    "grid_worker_a": {"home", "villages"},
-    "grid_worker_b": {"home", "villages"},
-    "village_agent_a": {"home", "villages"},
+    "desk_clerk": {"home", "petitions", "intake", "villages"},
+    "grid_worker_a": {"home", "petitions", "intake", "villages"},
+    "grid_worker_b": {"home", "petitions", "intake", "villages"},
+    "village_agent_a": {"home", "petitions", "intake", "villages"},
     "mediator_a": {"home", "villages"},
-    "handler": {"home", "villages"},
-    "leader": {"home", "villages"},
-    "inspector": {"home", "villages"},
-    "administrator": {"home", "villages", "admin"},
+    "handler": {"home", "petitions", "villages"},
+    "leader": {"home", "petitions", "intake", "villages"},
+    "inspector": {"home", "petitions", "intake", "villages"},
+    "administrator": {"home", "petitions", "villages", "admin"},
 }
 
 

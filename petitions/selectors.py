@@ -1,0 +1,102 @@
+"""Reads for petitions: lists, one case, look-ups at intake, the public status page."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.identity import normalize_id_number, normalize_phone
+from petitions.filters import PetitionFilter
+from petitions.models import Petition, PetitionPetitioner, TimelineEntry
+from petitions.permissions import petitions_visible_to
+from petitions.states import OPEN_STATES
+
+LIST_RELATED = ("category__parent", "village", "unit", "responsible_leader")
+SIMILAR_DAYS = 90
+
+
+def petition_list(*, user, data=None) -> tuple[QuerySet[Petition], PetitionFilter]:
+    """The user's petitions, filtered by `data` (a QueryDict); the filter carries its errors."""
+    scoped = petitions_visible_to(user).select_related(*LIST_RELATED)
+    petition_filter = PetitionFilter(data, queryset=scoped, user=user)
+    return petition_filter.qs, petition_filter
+
+
+def petition_detail(*, user, tracking_number: str) -> Petition:
+    from petitions.permissions import get_petition_for_user
+
+    petition = get_petition_for_user(user, tracking_number)
+    return (
+        Petition.objects.select_related(
+            "category__parent", "village", "grid", "unit", "responsible_leader", "handler", "repeat_of", "town"
+        )
+        .prefetch_related(
+            Prefetch("links", queryset=PetitionPetitioner.objects.select_related("petitioner", "petitioner__village")),
+            Prefetch("timeline", queryset=TimelineEntry.objects.select_related("actor")),
+            "attachments",
+        )
+        .get(pk=petition.pk)
+    )
+
+
+@dataclass(frozen=True)
+class Lookup:
+    earlier: list[Petition]
+    similar: list[Petition]
+
+
+def intake_lookup(
+    *, user, phone: str = "", id_number: str = "", village_id=None, category_id=None, text: str = ""
+) -> Lookup:
+    """What the clerk should see before registering: the person's earlier petitions and
+    similar open ones (same village and category within 90 days, or similar words)."""
+    scoped = petitions_visible_to(user).select_related("category", "village", "unit")
+    earlier: list[Petition] = []
+    person = Q()
+    if phone := normalize_phone(phone or ""):
+        person |= Q(petitioners__phone=phone)
+    if id_number := normalize_id_number(id_number or ""):
+        person |= Q(petitioners__id_number=id_number)
+    if person:
+        earlier = list(scoped.filter(person).distinct().order_by("-registered_at")[:10])
+    since = timezone.now() - timedelta(days=SIMILAR_DAYS)
+    similar_q = Q()
+    if village_id and category_id:
+        similar_q |= Q(village_id=village_id, category_id=category_id)
+    words = [w for w in (text or "").split() if len(w) >= 2][:3]
+    if not words and text and len(text.strip()) >= 4:
+        words = [text.strip()[:8]]
+    for word in words:
+        similar_q |= Q(title__icontains=word)
+    similar: list[Petition] = []
+    if similar_q:
+        seen = {p.pk for p in earlier}
+        similar = [
+            p
+            for p in scoped.filter(similar_q, state__in=OPEN_STATES, registered_at__gte=since).order_by(
+                "-registered_at"
+            )[:10]
+            if p.pk not in seen
+        ]
+    return Lookup(earlier=earlier, similar=similar)
+
+
+def public_petition(*, tracking_number: str, query_code: str) -> Petition | None:
+    """The resident's own petition, only with the right query code (compared in constant time)."""
+    petition = (
+        Petition.objects.select_related("unit", "category")
+        .filter(tracking_number=tracking_number.strip().upper())
+        .first()
+    )
+    typed = query_code.strip().upper().replace("-", "").encode()  # bytes: a code typed in Chinese must not crash
+    if petition is None or not secrets.compare_digest(petition.query_code.encode(), typed):
+        return None
+    return petition
+
+
+def public_timeline(petition: Petition) -> QuerySet[TimelineEntry]:
+    return petition.timeline.filter(public=True).order_by("at", "id")

@@ -1,0 +1,265 @@
+"""The staff pages: intake, case list, case page, actions, reveal, export."""
+
+import io
+import uuid
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from petitions.models import Petition, RevealLog, TimelineEntry
+from petitions.states import Action, Channel, Kind, Origin, State
+from tests.petitions.conftest import PHONE, VALID_ID
+
+
+def intake_data(category, village_a, grid_a, **overrides):
+    data = {
+        "client_token": str(uuid.uuid4()),
+        "channel": Channel.WINDOW,
+        "origin": Origin.DIRECT,
+        "kind": Kind.GRIEVANCE,
+        "category": category.pk,
+        "village": village_a.pk,
+        "grid": grid_a.pk,
+        "title": "排水沟被堵影响通行",
+        "content": "邻居把排水沟填平，雨天积水。",
+        "request": "恢复排水沟",
+        "headcount": 1,
+        "p-TOTAL_FORMS": 5,
+        "p-INITIAL_FORMS": 0,
+        "p-MIN_NUM_FORMS": 0,
+        "p-MAX_NUM_FORMS": 5,
+        "p-0-name": "刘芳",
+        "p-0-phone": "138 1234 1234",
+        "p-0-id_number": VALID_ID,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_clerk_registers_and_gets_a_receipt(login, desk_clerk, units, category, village_a, grid_a):
+    client = login(desk_clerk)
+    assert client.get(reverse("petitions:intake")).status_code == 200
+    response = client.post(reverse("petitions:intake"), intake_data(category, village_a, grid_a))
+    petition = Petition.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("petitions:receipt", args=[petition.tracking_number])
+    receipt = client.get(response["Location"]).content.decode()
+    assert petition.tracking_number in receipt and petition.query_code in receipt
+    person = petition.petitioners.get()
+    assert (person.name, person.phone, person.id_number) == ("刘芳", PHONE, VALID_ID)
+    assert petition.registered_by == desk_clerk
+
+
+def test_double_submit_creates_one_petition(login, desk_clerk, units, category, village_a, grid_a):
+    client = login(desk_clerk)
+    data = intake_data(category, village_a, grid_a)
+    first = client.post(reverse("petitions:intake"), data)
+    second = client.post(reverse("petitions:intake"), data)
+    assert Petition.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_bad_input_changes_nothing_and_keeps_what_was_typed(login, desk_clerk, units, category, village_a, grid_a):
+    client = login(desk_clerk)
+    data = intake_data(category, village_a, grid_a, **{"p-0-id_number": "110105194912310021"})
+    response = client.post(reverse("petitions:intake"), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "校验位" in html  # the translated checksum message
+    assert "排水沟被堵影响通行" in html and "邻居把排水沟填平" in html
+    assert not Petition.objects.exists()
+
+
+def test_more_than_five_representatives_are_refused(login, desk_clerk, units, category, village_a, grid_a):
+    people = {}
+    for i in range(5):
+        people.update({f"p-{i}-name": f"代表{i}", f"p-{i}-is_representative": "on"})
+    data = intake_data(category, village_a, grid_a, **people)
+    data["p-0-phone"] = data["p-0-id_number"] = ""
+    # only five rows exist; a sixth representative cannot even be typed, so check the service too
+    response = login(desk_clerk).post(reverse("petitions:intake"), data)
+    assert response.status_code == 302
+    assert Petition.objects.get().links.filter(is_representative=True).count() == 5
+
+
+@pytest.mark.parametrize("persona", ["mediator_a", "handler"])
+def test_roles_that_do_not_register_cannot_open_intake(request, login, persona, units):
+    response = login(request.getfixturevalue(persona)).get(reverse("petitions:intake"))
+    assert response.status_code == 403
+
+
+def test_lookup_shows_the_persons_earlier_petition(login, desk_clerk, register):
+    earlier = register()
+    response = login(desk_clerk).get(reverse("petitions:lookup"), {"phone": "13812341234"})
+    assert earlier.tracking_number in response.content.decode()
+    assert "此人以往的诉求" in response.content.decode()
+
+
+def test_lookup_shows_similar_open_petitions_of_the_village(login, desk_clerk, register, category, village_a):
+    similar = register(petitioners=[], anonymous=True)
+    html = (
+        login(desk_clerk)
+        .get(reverse("petitions:lookup"), {"village": village_a.pk, "category": category.pk})
+        .content.decode()
+    )
+    assert similar.tracking_number in html and "相似的在办诉求" in html
+
+
+def test_grid_worker_list_shows_only_own_village(login, grid_worker_a, grid_worker_b, register, village_b, units):
+    mine = register()
+    theirs = register(village=village_b, petitioners=[], anonymous=True)
+    html = login(grid_worker_a).get(reverse("petitions:list")).content.decode()
+    assert mine.tracking_number in html
+    assert theirs.tracking_number not in html
+
+
+def test_list_filters_by_state_light_and_phone(login, desk_clerk, register, walk, units):
+    open_one = register()
+    handled = walk(register(petitioners=[], anonymous=True), State.HANDLING)
+    client = login(desk_clerk)
+    html = client.get(reverse("petitions:list"), {"state": State.HANDLING}).content.decode()
+    assert handled.tracking_number in html and open_one.tracking_number not in html
+    html = client.get(reverse("petitions:list"), {"q": "138-1234-1234"}).content.decode()
+    assert open_one.tracking_number in html and handled.tracking_number not in html
+    html = client.get(reverse("petitions:list"), {"light": "red"}).content.decode()
+    assert open_one.tracking_number not in html
+    html = client.get(reverse("petitions:list"), {"light": "green"}).content.decode()
+    assert open_one.tracking_number in html
+
+
+def test_accusations_do_not_appear_in_the_clerks_list(login, desk_clerk, inspector, accusation, units):
+    secret = accusation()
+    assert secret.tracking_number not in login(desk_clerk).get(reverse("petitions:list")).content.decode()
+    assert secret.tracking_number in login(inspector).get(reverse("petitions:list")).content.decode()
+
+
+def test_list_query_count_does_not_grow(login, desk_clerk, register, units, django_assert_num_queries):
+    client = login(desk_clerk)
+    register()
+    client.get(reverse("petitions:list"))
+    # session, user, count, page, and the filter form's choice lists (village, grid, unit, leader,
+    # category) rendered once each
+    with django_assert_num_queries(9):
+        client.get(reverse("petitions:list"))
+    for _ in range(5):
+        register(petitioners=[], anonymous=True)
+    with django_assert_num_queries(9):
+        client.get(reverse("petitions:list"))
+
+
+def test_detail_query_count_does_not_grow(login, desk_clerk, register, walk, units, django_assert_num_queries):
+    petition = walk(register(), State.HANDLING)
+    client = login(desk_clerk)
+    url = reverse("petitions:detail", args=[petition.tracking_number])
+    client.get(url)
+    # session, user, scope check, petition with its relations, petitioners, timeline,
+    # attachments, and the action forms' unit membership and choice lists
+    with django_assert_num_queries(10):
+        client.get(url)
+    from petitions import services
+
+    for i in range(5):
+        petition = services.petition_add_note(petition=petition, actor=desk_clerk, text=f"note {i}")
+    with django_assert_num_queries(10):
+        client.get(url)
+
+
+def test_case_page_offers_only_allowed_actions(login, desk_clerk, handler, register, walk, units):
+    petition = walk(register(), State.HANDLING)
+    url = reverse("petitions:detail", args=[petition.tracking_number])
+    clerk_html = login(desk_clerk).get(url).content.decode()
+    assert f'data-action="{Action.REPLY}"' not in clerk_html  # assigned to 综治中心, not the desk
+    assert f'data-action="{Action.NOTE}"' in clerk_html
+    handler_html = login(handler).get(url).content.decode()
+    assert f'data-action="{Action.REPLY}"' in handler_html
+    assert f'data-action="{Action.EXTEND}"' in handler_html  # head of 综治中心
+
+
+def test_assign_through_the_page(login, desk_clerk, register, units):
+    petition = register()
+    response = login(desk_clerk).post(
+        reverse("petitions:act", args=[petition.tracking_number, Action.ASSIGN]),
+        {"assign-version": petition.version, "assign-unit": units.village_a.pk, "assign-note": ""},
+    )
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert (petition.state, petition.unit) == (State.HANDLING, units.village_a)
+
+
+def test_stale_form_is_refused_with_a_message(login, desk_clerk, register, units):
+    petition = register()
+    stale = petition.version
+    from petitions import services
+
+    services.petition_add_note(petition=petition, actor=desk_clerk, text="先到一步")
+    response = login(desk_clerk).post(
+        reverse("petitions:act", args=[petition.tracking_number, Action.ASSIGN]),
+        {"assign-version": stale, "assign-unit": units.village_a.pk},
+    )
+    assert response.status_code == 400
+    assert "已被他人修改" in response.content.decode()
+    petition.refresh_from_db()
+    assert petition.state == State.REGISTERED
+
+
+def test_illegal_action_is_refused(login, desk_clerk, register, units):
+    petition = register()
+    response = login(desk_clerk).post(
+        reverse("petitions:act", args=[petition.tracking_number, Action.REPLY]),
+        {"reply-version": petition.version, "reply-outcome": "supported", "reply-text": "x"},
+    )
+    assert response.status_code == 400
+    petition.refresh_from_db()
+    assert petition.state == State.REGISTERED
+    assert TimelineEntry.objects.filter(petition=petition).count() == 1
+
+
+def test_unknown_action_is_404(login, desk_clerk, register, units):
+    petition = register()
+    response = login(desk_clerk).post(reverse("petitions:act", args=[petition.tracking_number, "explode"]))
+    assert response.status_code == 404
+
+
+def test_outside_scope_is_404(login, grid_worker_b, register, units):
+    petition = register()
+    client = login(grid_worker_b)
+    assert client.get(reverse("petitions:detail", args=[petition.tracking_number])).status_code == 404
+    response = client.post(reverse("petitions:act", args=[petition.tracking_number, Action.NOTE]), {"note-text": "x"})
+    assert response.status_code == 404
+
+
+def test_petitioner_is_masked_and_reveal_is_logged(login, desk_clerk, register, units):
+    petition = register()
+    person = petition.petitioners.get()
+    client = login(desk_clerk)
+    html = client.get(reverse("petitions:detail", args=[petition.tracking_number])).content.decode()
+    assert "138****1234" in html and PHONE not in html and VALID_ID not in html
+    assert "刘*" in html and "刘芳" not in html
+    response = client.post(
+        reverse("petitions:reveal", args=[petition.tracking_number, person.pk]), {"reason": "回访需要联系"}
+    )
+    assert PHONE in response.content.decode()
+    log = RevealLog.objects.get()
+    assert (log.user, log.petitioner, log.reason) == (desk_clerk, person, "回访需要联系")
+
+
+def test_grid_worker_may_not_reveal(login, grid_worker_a, register, units):
+    petition = register()
+    person = petition.petitioners.get()
+    response = login(grid_worker_a).post(
+        reverse("petitions:reveal", args=[petition.tracking_number, person.pk]), {"reason": "想看"}, follow=True
+    )
+    assert PHONE not in response.content.decode()
+    assert not RevealLog.objects.exists()
+
+
+def test_export_is_the_filtered_list(login, desk_clerk, register, walk, units):
+    register()
+    handled = walk(register(petitioners=[], anonymous=True), State.HANDLING)
+    response = login(desk_clerk).get(reverse("petitions:list"), {"state": State.HANDLING, "format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "诉求编号"
+    assert [row[0] for row in rows[1:]] == [handled.tracking_number]
