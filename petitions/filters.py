@@ -64,6 +64,8 @@ class PetitionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is None and self.request is not None:  # built by DRF's filter backend
+            user = self.request.user
         town_id = getattr(user, "town_id", None)
         if town_id:
             self.filters["village"].queryset = Village.objects.filter(town_id=town_id)
