@@ -178,6 +178,13 @@ ACTIONS: dict[str, ActionSpec] = dict(
             ),
         ),
         _spec(
+            Action.ATTACH,
+            forms.AttachForm,
+            lambda petition, actor, data: services.petition_attach(
+                petition=petition, actor=actor, version=None, files=data["files"], public=data["public"]
+            ),
+        ),
+        _spec(
             Action.NOTE,
             forms.NoteForm,
             lambda petition, actor, data: services.petition_add_note(

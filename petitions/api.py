@@ -214,7 +214,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if spec is None:
             raise NotFound()
         petition = self.get_object()
-        form = spec.form(request.data, petition=petition)
+        form = spec.form(request.data, request.FILES, petition=petition)
         if not form.is_valid():
             return error_response("invalid", _("The input is not valid."), 400, form.errors.get_json_data())
         spec.run(petition=petition, actor=request.user, data=form.cleaned_data)

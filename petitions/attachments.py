@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from petitions.errors import InvalidInput
 from petitions.models import Attachment, Petition
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -27,12 +27,12 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 def attachment_add(*, petition: Petition, upload, uploaded_by, public: bool) -> Attachment:
     """Store one uploaded photo or PDF. Call inside the transaction that owns the petition."""
     if upload.size > MAX_BYTES:
-        raise ValidationError(_("A file may be at most 10 MB."), code="too_big")
+        raise InvalidInput(_("A file may be at most 10 MB."))
     head = upload.read(16)
     upload.seek(0)
     kind = sniff(head)
     if kind is None:
-        raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."), code="bad_type")
+        raise InvalidInput(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
     content_type, extension = kind
     original = (upload.name or "file").rsplit("/", 1)[-1][:80]
     stem = original.rsplit(".", 1)[0] or "file"

@@ -14,8 +14,7 @@ from petitions.models import Category, HandlingUnit
 from petitions.states import Channel, Kind, Origin, Outcome, Satisfaction
 
 MAX_TEXT = 5000
-MAX_FILES = 5
-MAX_FILE_BYTES = 10 * 1024 * 1024
+UPLOAD_TYPES = "image/jpeg,image/png,image/webp,application/pdf"
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -169,11 +168,6 @@ class RateForm(forms.Form):
     )
 
 
-def validate_upload(upload) -> None:
-    if upload.size > MAX_FILE_BYTES:
-        raise ValidationError(_("A file may be at most 10 MB."), code="too_big")
-
-
 # --- Actions on a case ------------------------------------------------------------------------
 
 
@@ -258,6 +252,28 @@ class FollowUpForm(ActionForm):
 
 class NoteForm(ActionForm):
     text = forms.CharField(label=_("Note"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    public = forms.BooleanField(label=_("Show to the resident"), required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (photos taken one after another on a phone)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": UPLOAD_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class AttachForm(ActionForm):
+    files = MultipleFileField(label=_("Photos or PDF files (at most 5, 10 MB each)"))
     public = forms.BooleanField(label=_("Show to the resident"), required=False)
 
 

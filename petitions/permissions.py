@@ -87,7 +87,7 @@ def can_act(user, petition: Petition, action: str) -> bool:
         return role == Role.DESK_CLERK
     if action in (Action.ANSWER_REVIEW, Action.ANSWER_RE_REVIEW):
         return role == Role.LEADER
-    if action == Action.NOTE:
+    if action in (Action.NOTE, Action.ATTACH):
         return role != Role.MEDIATOR
     return False
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Grid, Town, Village
 from petitions import clocks
+from petitions.attachments import attachment_add
 from petitions.errors import IllegalTransition, InvalidInput, NotAllowed, StaleVersion
 from petitions.models import (
     Category,
@@ -32,6 +33,7 @@ from petitions.states import Action, Kind, Mode, Origin, Outcome, Satisfaction, 
 from petitions.transitions import allowed_targets
 
 MAX_REPRESENTATIVES = 5  # Art. 20: a group visit sends at most five representatives.
+MAX_FILES = 5
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 QUERY_CODE_LENGTH = 8
 Key = clocks.Key
@@ -116,6 +118,7 @@ def _check_registration(
     petitioners: Sequence[PetitionerInput],
     anonymous: bool,
     headcount: int,
+    files: Sequence,
 ) -> None:
     if not anonymous and not petitioners:
         raise InvalidInput(_("Give at least one petitioner, or mark the petition anonymous."))
@@ -131,6 +134,8 @@ def _check_registration(
         raise InvalidInput(_("The grid must lie in the petition's village."))
     if not category.active:
         raise InvalidInput(_("This category is no longer in use."))
+    if len(files) > MAX_FILES:
+        raise InvalidInput(_("Attach at most %(count)s files.") % {"count": MAX_FILES})
     if village is not None and village.town_id != town.pk:
         raise InvalidInput(_("The village must lie in the petition's town."))
     if repeat_of is not None and repeat_of.town_id != town.pk:
@@ -159,6 +164,8 @@ def petition_register(
     flags: Flags = Flags(),
     repeat_of: Petition | None = None,
     client_token: uuid.UUID | None = None,
+    files: Sequence = (),
+    files_public: bool = False,
 ) -> Registered:
     """Register a petition from any channel. With a client token, a repeated submission
     (a double tap, a retried request) returns the first petition instead of a second one."""
@@ -177,6 +184,7 @@ def petition_register(
         petitioners=petitioners,
         anonymous=anonymous,
         headcount=headcount,
+        files=files,
     )
     now = timezone.now()
     today = timezone.localdate(now)
@@ -229,6 +237,8 @@ def petition_register(
                 note=_("Registered (%(channel)s).") % {"channel": petition.get_channel_display()},
                 public=True,
             )
+            for upload in files:
+                attachment_add(petition=petition, upload=upload, uploaded_by=actor, public=files_public)
     except IntegrityError:
         # Two copies of the same submission raced; the other one won.
         if client_token is not None:
@@ -644,6 +654,25 @@ def petition_add_note(*, petition: Petition, actor, version: int | None = None, 
 
     return _change(
         petition=petition, actor=actor, action=Action.NOTE, version=version, apply=apply, note=text, public=public
+    )
+
+
+def petition_attach(*, petition: Petition, actor, version: int | None = None, files: Sequence, public: bool = False):
+    """Add photos or PDFs to a petition; the timeline says who added what."""
+    if not files:
+        raise InvalidInput(_("Choose at least one file."))
+    if len(files) > MAX_FILES:
+        raise InvalidInput(_("Attach at most %(count)s files.") % {"count": MAX_FILES})
+
+    def apply(p: Petition, now) -> str:
+        for upload in files:
+            attachment_add(petition=p, upload=upload, uploaded_by=actor, public=public)
+        return p.state
+
+    names = "、".join(getattr(upload, "name", "") for upload in files)
+    text = _("Attached: %(names)s") % {"names": names}
+    return _change(
+        petition=petition, actor=actor, action=Action.ATTACH, version=version, apply=apply, note=text, public=public
     )
 
 

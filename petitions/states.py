@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     REQUEST_RE_REVIEW = "request_re_review", _("request re-review")
     ANSWER_RE_REVIEW = "answer_re_review", _("answer re-review")
     NOTE = "note", _("add a note")
+    ATTACH = "attach", _("add photos or files")
     LINK_REPEAT = "link_repeat", _("link to an earlier petition")
 
 

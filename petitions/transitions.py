@@ -35,6 +35,10 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         state: frozenset({state})
         for state in (State.REGISTERED, State.HANDLING, State.REPLIED, State.UNDER_REVIEW, State.UNDER_RE_REVIEW)
     },
+    Action.ATTACH: {
+        state: frozenset({state})
+        for state in (State.REGISTERED, State.HANDLING, State.REPLIED, State.UNDER_REVIEW, State.UNDER_RE_REVIEW)
+    },
     Action.LINK_REPEAT: {state: frozenset({state}) for state in (State.REGISTERED, State.HANDLING)},
 }
 

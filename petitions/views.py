@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.ratelimit import allow
 from petitions import forms, selectors, services
 from petitions.actions import ACTIONS, action_forms_for
-from petitions.attachments import attachment_add
 from petitions.errors import PetitionError
 from petitions.export import export_xlsx
 from petitions.models import Attachment
@@ -107,6 +105,7 @@ def petition_intake(request):
                     ),
                     repeat_of=repeat_of,
                     client_token=data["client_token"],
+                    files=request.FILES.getlist("files"),
                 )
             except PetitionError as error:
                 form.add_error(None, error.message)
@@ -174,7 +173,7 @@ def petition_act(request, number: str, action: str):
         raise Http404
     petition = selectors.petition_detail(user=request.user, tracking_number=number)
     spec = ACTIONS[action]
-    form = spec.form(request.POST, petition=petition, prefix=action)
+    form = spec.form(request.POST, request.FILES, petition=petition, prefix=action)
     if form.is_valid():
         try:
             spec.run(petition=petition, actor=request.user, data=form.cleaned_data)
@@ -244,8 +243,6 @@ def mailbox(request):
     if request.method == "POST":
         if not allow(request, "mailbox", limit=settings.MAILBOX_LIMIT_PER_HOUR, per_seconds=3600):
             return render(request, "petitions/mailbox.html", {"form": form, "limited": True}, status=429)
-        if len(files) > forms.MAX_FILES:
-            form.add_error(None, _("Attach at most %(count)s files.") % {"count": forms.MAX_FILES})
         if form.is_valid():
             data = form.cleaned_data
             people = (
@@ -254,25 +251,23 @@ def mailbox(request):
                 else [services.PetitionerInput(name=data["name"], phone=data["phone"], village=data["village"])]
             )
             try:
-                with transaction.atomic():
-                    result = services.petition_register(
-                        town=town,
-                        actor=None,
-                        channel=Channel.MAILBOX,
-                        origin=Origin.DIRECT,
-                        kind=data["kind"],
-                        category=data["category"],
-                        village=data["village"],
-                        title=data["title"],
-                        content=data["content"],
-                        request=data["request"],
-                        anonymous=data["anonymous"],
-                        petitioners=people,
-                        client_token=data["client_token"],
-                    )
-                    if result.created:
-                        for upload in files:
-                            attachment_add(petition=result.petition, upload=upload, uploaded_by=None, public=True)
+                result = services.petition_register(
+                    town=town,
+                    actor=None,
+                    channel=Channel.MAILBOX,
+                    origin=Origin.DIRECT,
+                    kind=data["kind"],
+                    category=data["category"],
+                    village=data["village"],
+                    title=data["title"],
+                    content=data["content"],
+                    request=data["request"],
+                    anonymous=data["anonymous"],
+                    petitioners=people,
+                    client_token=data["client_token"],
+                    files=files,
+                    files_public=True,
+                )
             except PetitionError as error:
                 form.add_error(None, error.message)
             except ValidationError as error:
@@ -280,7 +275,7 @@ def mailbox(request):
             else:
                 request.session["mailbox_receipt"] = [result.petition.tracking_number, result.petition.query_code]
                 return redirect("petitions:mailbox_done")
-    return render(request, "petitions/mailbox.html", {"form": form, "max_files": forms.MAX_FILES})
+    return render(request, "petitions/mailbox.html", {"form": form, "max_files": services.MAX_FILES})
 
 
 @require_GET

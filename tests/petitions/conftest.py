@@ -13,6 +13,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import workdays
 from petitions import clocks
@@ -34,6 +35,7 @@ VALID_ID = id_number("11010519491231002")  # 11010519491231002X
 OTHER_ID = id_number("34150219800101123")
 PHONE = "13812341234"
 CURRENT = object()  # "use the petition's current version"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
@@ -229,6 +231,9 @@ def act(units, register):
         if action == Action.NOTE:
             kwargs.setdefault("text", "已电话联系诉求人。")
             return s.petition_add_note(**common, **kwargs)
+        if action == Action.ATTACH:
+            kwargs.setdefault("files", [SimpleUploadedFile("photo.png", PNG_BYTES, content_type="image/png")])
+            return s.petition_attach(**common, **kwargs)
         if action == Action.LINK_REPEAT:
             if "earlier" not in kwargs:
                 kwargs["earlier"] = register(title="较早的同类诉求")

@@ -58,6 +58,7 @@ ACTOR = {
     Action.REQUEST_RE_REVIEW: "desk_clerk",
     Action.ANSWER_RE_REVIEW: "leader",
     Action.NOTE: "grid_worker_a",
+    Action.ATTACH: "grid_worker_a",
     Action.LINK_REPEAT: "desk_clerk",
 }
 # Whether the resident sees the timeline entry on the status page.
@@ -77,6 +78,7 @@ PUBLIC = {
     Action.REQUEST_RE_REVIEW: True,
     Action.ANSWER_RE_REVIEW: True,
     Action.NOTE: False,  # a note is internal unless the writer says otherwise
+    Action.ATTACH: False,  # so are attachments
     Action.LINK_REPEAT: False,
 }
 

@@ -263,3 +263,63 @@ def test_export_is_the_filtered_list(login, desk_clerk, register, walk, units):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "诉求编号"
     assert [row[0] for row in rows[1:]] == [handled.tracking_number]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_staff_attach_a_photo_and_download_it_safely(login, desk_clerk, register, units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    petition = register()
+    client = login(desk_clerk)
+    response = client.post(
+        reverse("petitions:act", args=[petition.tracking_number, Action.ATTACH]),
+        {
+            "attach-version": petition.version,
+            "attach-files": [SimpleUploadedFile("现场.png", PNG, content_type="image/png")],
+        },
+    )
+    assert response.status_code == 302
+    attachment = petition.attachments.get()
+    assert (attachment.name, attachment.content_type, attachment.public) == ("现场.png", "image/png", False)
+    entry = TimelineEntry.objects.filter(petition=petition).last()
+    assert entry.action == Action.ATTACH and "现场.png" in entry.note
+    download = client.get(reverse("petitions:attachment", args=[petition.tracking_number, attachment.pk]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert "sandbox" in download["Content-Security-Policy"]
+    assert b"".join(download.streaming_content) == PNG
+
+
+def test_attachment_outside_scope_is_404(login, desk_clerk, grid_worker_b, register, units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from petitions import services
+
+    petition = register()
+    services.petition_attach(
+        petition=petition, actor=desk_clerk, files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")]
+    )
+    attachment = petition.attachments.get()
+    url = reverse("petitions:attachment", args=[petition.tracking_number, attachment.pk])
+    assert login(grid_worker_b).get(url).status_code == 404
+
+
+def test_intake_with_a_scanned_letter(login, desk_clerk, units, category, village_a, grid_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = intake_data(category, village_a, grid_a)
+    data["files"] = [SimpleUploadedFile("来信.pdf", b"%PDF-1.4 letter", content_type="application/pdf")]
+    login(desk_clerk).post(reverse("petitions:intake"), data)
+    assert Petition.objects.get().attachments.get().content_type == "application/pdf"
+
+
+def test_intake_with_a_disguised_file_creates_nothing(login, desk_clerk, units, category, village_a, grid_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = intake_data(category, village_a, grid_a)
+    data["files"] = [SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")]
+    response = login(desk_clerk).post(reverse("petitions:intake"), data)
+    assert response.status_code == 200
+    assert "只能上传照片" in response.content.decode()
+    assert not Petition.objects.exists()

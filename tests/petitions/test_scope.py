@@ -144,6 +144,7 @@ CAN_ACT = [
     (Action.REQUEST_RE_REVIEW, REVIEWED, {"desk_clerk"}),
     (Action.ANSWER_RE_REVIEW, "under_re_review", {"leader"}),
     (Action.NOTE, "registered", set(PERSONAS) - {"mediator_a"}),
+    (Action.ATTACH, "registered", set(PERSONAS) - {"mediator_a"}),
     (Action.LINK_REPEAT, "registered", {"desk_clerk"}),
     *_accusation_rows(),
 ]
