@@ -35,6 +35,7 @@ from petitions.states import Action, Channel, Kind, Mode, Origin, Outcome, Satis
 TZ = ZoneInfo("Asia/Shanghai")
 Key = clocks.Key
 
+SEAT_VILLAGES = {"341502105201", "341502105001"}
 ORIGINS = [(Origin.DIRECT, 45), (Origin.ESCALATED, 40), (Origin.ASSIGNED, 15)]
 CHANNELS = {
     Origin.DIRECT: [
@@ -140,7 +141,9 @@ class DemoTown:
         self.grids: dict[int, list[Grid]] = {}
         for grid in Grid.objects.filter(village__town=town).select_related("village"):
             self.grids.setdefault(grid.village_id, []).append(grid)
-        self.villages = [grid_list[0].village for grid_list in self.grids.values()]
+        self.villages = sorted((grids[0].village for grids in self.grids.values()), key=lambda v: v.code)
+        # The town seat (东河口村) and the street committee bring more petitions than the hamlets.
+        self.village_weights = [4 if v.code in SEAT_VILLAGES else 1 for v in self.villages]
         staff = list(User.objects.filter(town=town).order_by("username"))
         self.clerks = [u for u in staff if u.role == Role.DESK_CLERK]
         self.leaders = [u for u in staff if u.role == Role.LEADER]
@@ -168,7 +171,7 @@ class DemoTown:
         kind = _pick(rng, KINDS)
         top = "conduct" if kind == Kind.ACCUSATION else _pick(rng, list(CATEGORY_WEIGHTS.items()))
         category = rng.choice(self.leaves[top])
-        village = rng.choice(self.villages)
+        village = rng.choices(self.villages, weights=self.village_weights)[0]
         channel = _pick(rng, CHANNELS[origin])
         anonymous = channel == Channel.MAILBOX and rng.random() < 0.1
         people = [] if anonymous else [self.person(village) for _ in range(1 if rng.random() > 0.03 else 3)]

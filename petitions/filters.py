@@ -48,12 +48,13 @@ class PetitionFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(("registered_at", "registered"), ("next_due", "due"), ("tracking_number", "number")),
+        # Ascending labels are keyed by model field, descending ones by "-" + parameter.
         field_labels={
-            "registered": _("registration date"),
+            "registered_at": _("registration date"),
             "-registered": _("registration date (newest first)"),
-            "due": _("next deadline"),
+            "next_due": _("next deadline"),
             "-due": _("next deadline (latest first)"),
-            "number": _("tracking number"),
+            "tracking_number": _("tracking number"),
             "-number": _("tracking number (descending)"),
         },
     )

@@ -323,3 +323,9 @@ def test_intake_with_a_disguised_file_creates_nothing(login, desk_clerk, units, 
     assert response.status_code == 200
     assert "只能上传照片" in response.content.decode()
     assert not Petition.objects.exists()
+
+
+def test_sort_choices_are_translated(login, desk_clerk, units):
+    html = login(desk_clerk).get(reverse("petitions:list")).content.decode()
+    assert '<option value="due">下一期限</option>' in html
+    assert '<option value="-registered">登记时间（最新在前）</option>' in html
