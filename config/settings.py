@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "petitions",
     "mediation",
     "accountability",
+    "patrols",
     "desk",
 ]
 

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("petitions.urls")),
+    path("", include("patrols.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

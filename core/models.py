@@ -197,3 +197,23 @@ class CalendarDay(models.Model):
         super().clean()
         if self.kind == self.Kind.WORKDAY and self.date and self.date.weekday() < 5:
             raise ValidationError({"date": _("A make-up working day falls on a Saturday or a Sunday.")})
+
+
+class Notification(models.Model):
+    """A message to one member of staff, shown on their home page until read."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("villages/", views.village_list, name="villages"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from core import services
 from core.models import Role
 from core.permissions import villages_visible_to
 from core.selectors import job_runner_status
@@ -21,7 +23,10 @@ def home(request):
     if not user.is_authenticated:
         return render(request, "core/public_home.html")
     role = Role.ADMIN if user.is_superuser else Role(user.role)
-    context = {"role_label": role.label}
+    context = {
+        "role_label": role.label,
+        "notifications": list(user.notifications.filter(read_at__isnull=True)[:5]),
+    }
     if role in JOB_RUNNER_ROLES:
         context["job_runner"] = job_runner_status()
     return render(request, HOME_TEMPLATES[role], context)
@@ -32,6 +37,16 @@ def home(request):
 def village_list(request):
     villages = villages_visible_to(request.user).prefetch_related("grids").order_by("code")
     return render(request, "core/village_list.html", {"villages": villages})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    services.notification_mark_read(user=request.user, notification_id=pk)
+    target = request.POST.get("next", "")
+    return redirect(
+        target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "core:home"
+    )
 
 
 @never_cache

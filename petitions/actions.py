@@ -126,6 +126,13 @@ ACTIONS: dict[str, ActionSpec] = dict(
             shown=lambda p: p.object_due is not None and p.object_due >= clocks.today(),
         ),
         _spec(
+            Action.ESCALATE,
+            forms.ReasonForm,
+            lambda petition, actor, data: services.petition_escalate(
+                petition=petition, actor=actor, version=data["version"], reason=data["reason"]
+            ),
+        ),
+        _spec(
             Action.FOLLOW_UP,
             forms.FollowUpForm,
             lambda petition, actor, data: services.petition_follow_up(
@@ -181,7 +188,12 @@ ACTIONS: dict[str, ActionSpec] = dict(
             Action.ATTACH,
             forms.AttachForm,
             lambda petition, actor, data: services.petition_attach(
-                petition=petition, actor=actor, version=None, files=data["files"], public=data["public"]
+                petition=petition,
+                actor=actor,
+                version=None,
+                files=data["files"],
+                public=data["public"],
+                keep_metadata=data["keep_location"],
             ),
         ),
         _spec(

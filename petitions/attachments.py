@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from petitions.errors import InvalidInput
 from petitions.models import Attachment, Petition
@@ -24,7 +28,33 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def attachment_add(*, petition: Petition, upload, uploaded_by, public: bool) -> Attachment:
+MAX_SIDE = 2560  # pixels; phones shrink to 1600 before sending, this catches the rest
+
+
+def clean_image(upload, content_type: str, *, keep_metadata: bool) -> ContentFile:
+    """Re-encode a photo: turned upright, at most MAX_SIDE pixels, and without its EXIF block
+    (GPS position, phone model, time) unless the uploader keeps it on purpose. Re-encoding
+    also drops anything hidden after the image data."""
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            exif = image.info.get("exif") if keep_metadata else None
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}[content_type]
+            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            options = {"quality": 85, "optimize": True} if fmt in ("JPEG", "WEBP") else {"optimize": True}
+            if exif:
+                options["exif"] = exif
+            image.save(out, fmt, **options)
+    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise InvalidInput(_("This photo cannot be read.")) from exc
+    return ContentFile(out.getvalue())
+
+
+def attachment_add(*, petition: Petition, upload, uploaded_by, public: bool, keep_metadata: bool = False) -> Attachment:
     """Store one uploaded photo or PDF. Call inside the transaction that owns the petition."""
     if upload.size > MAX_BYTES:
         raise InvalidInput(_("A file may be at most 10 MB."))
@@ -35,15 +65,18 @@ def attachment_add(*, petition: Petition, upload, uploaded_by, public: bool) -> 
         raise InvalidInput(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
     content_type, extension = kind
     original = (upload.name or "file").rsplit("/", 1)[-1][:80]
+    content = (
+        upload if content_type == "application/pdf" else clean_image(upload, content_type, keep_metadata=keep_metadata)
+    )
     stem = original.rsplit(".", 1)[0] or "file"
     attachment = Attachment(
         petition=petition,
         name=original,
         content_type=content_type,
-        size=upload.size,
+        size=content.size,
         public=public,
         uploaded_by=uploaded_by,
     )
-    attachment.file.save(f"{stem}{extension}", upload, save=False)
+    attachment.file.save(f"{stem}{extension}", content, save=False)
     attachment.save()
     return attachment

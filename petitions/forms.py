@@ -275,6 +275,7 @@ class MultipleFileField(forms.FileField):
 class AttachForm(ActionForm):
     files = MultipleFileField(label=_("Photos or PDF files (at most 5, 10 MB each)"))
     public = forms.BooleanField(label=_("Show to the resident"), required=False)
+    keep_location = forms.BooleanField(label=_("Keep where the photo was taken (location data)"), required=False)
 
 
 class LinkRepeatForm(ActionForm):

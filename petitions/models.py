@@ -247,6 +247,8 @@ class Petition(models.Model):
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     redo_count = models.PositiveSmallIntegerField(_("times redone"), default=0)
     return_count = models.PositiveSmallIntegerField(_("times returned as misrouted"), default=0)
+    escalated_at = models.DateTimeField(_("escalated to the town at"), null=True, blank=True)
+    escalation_reason = models.TextField(_("why the village could not solve it"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     transfer_destination = models.CharField(_("transferred to"), max_length=100, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)

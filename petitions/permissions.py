@@ -70,6 +70,8 @@ def can_act(user, petition: Petition, action: str) -> bool:
         return role in (Role.DESK_CLERK, Role.LEADER)
     if action == Action.OBJECT:
         return petition.mode == Mode.ASSIGNED and _in_unit(user, petition)
+    if action == Action.ESCALATE:
+        return petition.unit_id is not None and petition.unit.village_id is not None and _in_unit(user, petition)
     if action in (Action.NOTIFY, Action.REPLY):
         return (
             petition.handler_id == user.pk

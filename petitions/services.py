@@ -429,6 +429,30 @@ def petition_object(*, petition: Petition, actor, version: int | None, reason: s
     return _change(petition=petition, actor=actor, action=Action.OBJECT, version=version, apply=apply, note=reason)
 
 
+def petition_escalate(*, petition: Petition, actor, version: int | None, reason: str) -> Petition:
+    """A village that cannot solve a case sends it up to the town desk (村报提级办); the case
+    keeps its history and waits in the desk's queue to be routed again."""
+    if not reason.strip():
+        raise InvalidInput(_("Say why the village cannot solve it."))
+
+    def apply(p: Petition, now) -> str:
+        p.origin = Origin.ESCALATED
+        p.escalated_at = now
+        p.escalation_reason = reason.strip()
+        p.mode = ""
+        p.unit = None
+        p.handler = None
+        p.routed_at = None
+        p.notify_due = p.handle_due = p.object_due = p.report_due = None
+        p.route_due = clocks.due(Key.ROUTE, timezone.localdate(now))
+        return State.REGISTERED
+
+    text = _("Escalated to the town: %(reason)s") % {"reason": reason.strip()}
+    return _change(
+        petition=petition, actor=actor, action=Action.ESCALATE, version=version, apply=apply, note=text, public=True
+    )
+
+
 def petition_notify(*, petition: Petition, actor, version: int | None, text: str) -> Petition:
     """Written notice to the petitioner of whether and how the matter will be handled (Art. 23)."""
     if not text.strip():
@@ -657,8 +681,17 @@ def petition_add_note(*, petition: Petition, actor, version: int | None = None, 
     )
 
 
-def petition_attach(*, petition: Petition, actor, version: int | None = None, files: Sequence, public: bool = False):
-    """Add photos or PDFs to a petition; the timeline says who added what."""
+def petition_attach(
+    *,
+    petition: Petition,
+    actor,
+    version: int | None = None,
+    files: Sequence,
+    public: bool = False,
+    keep_metadata: bool = False,
+):
+    """Add photos or PDFs to a petition; the timeline says who added what. Photos lose their
+    location data unless the uploader keeps it on purpose."""
     if not files:
         raise InvalidInput(_("Choose at least one file."))
     if len(files) > MAX_FILES:
@@ -666,7 +699,7 @@ def petition_attach(*, petition: Petition, actor, version: int | None = None, fi
 
     def apply(p: Petition, now) -> str:
         for upload in files:
-            attachment_add(petition=p, upload=upload, uploaded_by=actor, public=public)
+            attachment_add(petition=p, upload=upload, uploaded_by=actor, public=public, keep_metadata=keep_metadata)
         return p.state
 
     names = "、".join(getattr(upload, "name", "") for upload in files)

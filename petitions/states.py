@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     TRANSFER = "transfer", _("transfer to the competent body")
     REJECT = "reject", _("not accept")
     OBJECT = "object", _("object: received by mistake")
+    ESCALATE = "escalate", _("escalate to the town")
     NOTIFY = "notify", _("send written notice")
     EXTEND = "extend", _("extend the time limit")
     REPLY = "reply", _("reply in writing")

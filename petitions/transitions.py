@@ -16,6 +16,8 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     Action.REJECT: {State.REGISTERED: frozenset({State.NOT_ACCEPTED})},
     # A unit that got the matter by mistake objects within 5 working days (Art. 23).
     Action.OBJECT: {State.HANDLING: frozenset({State.REGISTERED})},
+    # What a village cannot solve goes up to the town desk (村报提级办).
+    Action.ESCALATE: {State.HANDLING: frozenset({State.REGISTERED})},
     # Written notice within 15 days (Art. 23); one extension of at most 30 days (Art. 34).
     Action.NOTIFY: {State.HANDLING: frozenset({State.HANDLING})},
     Action.EXTEND: {State.HANDLING: frozenset({State.HANDLING})},

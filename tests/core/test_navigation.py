@@ -8,9 +8,9 @@ from tests.conftest import PERSONAS
 
 EXPECTED = {
     "desk_clerk": {"home", "petitions", "intake", "villages"},
-    "grid_worker_a": {"home", "petitions", "intake", "villages"},
-    "grid_worker_b": {"home", "petitions", "intake", "villages"},
-    "village_agent_a": {"home", "petitions", "intake", "villages"},
+    "grid_worker_a": {"home", "village", "petitions", "intake", "villages"},
+    "grid_worker_b": {"home", "village", "petitions", "intake", "villages"},
+    "village_agent_a": {"home", "village", "petitions", "intake", "villages"},
     "mediator_a": {"home", "villages"},
     "handler": {"home", "petitions", "villages"},
     "leader": {"home", "petitions", "intake", "villages"},

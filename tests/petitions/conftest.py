@@ -20,6 +20,7 @@ from petitions import clocks
 from petitions import services as s
 from petitions.models import Category, HandlingUnit, Petition
 from petitions.states import Action, Channel, Kind, Outcome, Satisfaction, State
+from tests.images import png_bytes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -35,7 +36,7 @@ VALID_ID = id_number("11010519491231002")  # 11010519491231002X
 OTHER_ID = id_number("34150219800101123")
 PHONE = "13812341234"
 CURRENT = object()  # "use the petition's current version"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG_BYTES = png_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -194,6 +195,9 @@ def act(units, register):
         if action == Action.OBJECT:
             kwargs.setdefault("reason", "土地权属不属于本单位职责。")
             return s.petition_object(**common, **kwargs)
+        if action == Action.ESCALATE:
+            kwargs.setdefault("reason", "涉及跨村土地权属，村里无法协调。")
+            return s.petition_escalate(**common, **kwargs)
         if action == Action.NOTIFY:
             kwargs.setdefault("text", "已受理，将于60日内办结并书面答复。")
             return s.petition_notify(**common, **kwargs)

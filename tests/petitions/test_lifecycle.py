@@ -48,6 +48,7 @@ ACTOR = {
     Action.TRANSFER: "desk_clerk",
     Action.REJECT: "desk_clerk",
     Action.OBJECT: "handler",
+    Action.ESCALATE: "village_agent_a",
     Action.NOTIFY: "handler",
     Action.EXTEND: "handler",
     Action.REPLY: "handler",
@@ -68,6 +69,7 @@ PUBLIC = {
     Action.TRANSFER: True,
     Action.REJECT: True,
     Action.OBJECT: False,  # the units' own business: the matter simply goes back to the desk
+    Action.ESCALATE: True,  # the resident sees the case went up to the town
     Action.NOTIFY: True,
     Action.EXTEND: True,  # the reason is told to the petitioner (Art. 34)
     Action.REPLY: True,
@@ -115,7 +117,8 @@ def test_every_state_can_be_reached_and_every_target_is_a_state():
 
 @pytest.mark.parametrize(("action", "from_state", "to_state"), LEGAL, ids=_id)
 def test_every_legal_transition_works_through_its_service(request, register, walk, act, action, from_state, to_state):
-    petition = walk(register(), from_state, reviewed=action == Action.REQUEST_RE_REVIEW)
+    via = "village" if action == Action.ESCALATE else "zongzhi"  # only a village escalates
+    petition = walk(register(), from_state, via=via, reviewed=action == Action.REQUEST_RE_REVIEW)
     actor = persona(request, ACTOR[action])
     before = TimelineEntry.objects.filter(petition=petition).count()
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 from petitions import services
 from petitions.models import Attachment, Petition
 from petitions.states import Satisfaction, State
+from tests.images import png_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 PDF = b"%PDF-1.4\n%demo\n"
 
 

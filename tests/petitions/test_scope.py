@@ -126,6 +126,8 @@ CAN_ACT = [
     (Action.OBJECT, "at_zongzhi", {"handler"}),
     (Action.OBJECT, "at_village_a", {"village_agent_a", "grid_worker_a"}),
     (Action.OBJECT, "direct", set()),  # the town's own handling cannot be "misrouted"
+    (Action.ESCALATE, "at_village_a", {"village_agent_a", "grid_worker_a"}),
+    (Action.ESCALATE, "at_zongzhi", set()),  # only a village escalates
     (Action.NOTIFY, "at_zongzhi", {"handler"}),
     (Action.NOTIFY, "at_zongzhi_with_leader", {"handler", "leader"}),
     (Action.NOTIFY, "at_village_a", {"village_agent_a", "grid_worker_a"}),
