@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.demo import DEFAULT_PASSWORD, seed_town
 from core.models import Town
+from patrols import demo as patrols_demo
 from petitions import demo as petitions_demo
 from petitions import services as petition_services
 from petitions.models import Petition
@@ -25,6 +26,8 @@ class DemoResult:
     created_users: int
     petitions: int
     already_loaded: bool
+    patrols: int = 0
+    risks: int = 0
 
 
 @transaction.atomic
@@ -52,7 +55,15 @@ def build_demo(
         created = petitions_demo.seed_petitions(
             town=town, count=petitions, start=start, end=today, seed=seed, progress=progress
         )
-    return DemoResult(town=town, created_users=staff.created_users, petitions=created, already_loaded=False)
+    patrols, risks = patrols_demo.seed_patrols(town=town, start=date(today.year, 1, 1), end=today, seed=seed)
+    return DemoResult(
+        town=town,
+        created_users=staff.created_users,
+        petitions=created,
+        already_loaded=False,
+        patrols=patrols,
+        risks=risks,
+    )
 
 
 def _months_back(today: date, months: int) -> date:

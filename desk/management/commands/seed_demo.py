@@ -38,7 +38,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"Loaded {result.town.name}: {result.town.villages.count()} villages, "
-                f"{result.created_users} staff accounts, {result.petitions} petitions "
+                f"{result.created_users} staff accounts, {result.petitions} petitions, "
+                f"{result.patrols} patrols with {result.risks} disputes and risks found "
                 f"in {time.monotonic() - started:.1f} s."
             )
             note = password
