@@ -217,3 +217,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IdempotencyKey(models.Model):
+    """A client token already applied: a replayed or double-tapped submission is skipped.
+
+    Written in the transaction of the change it guards, so a key exists exactly when the
+    change does."""
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applied request")
+        verbose_name_plural = _("applied requests")
+
+    def __str__(self) -> str:
+        return str(self.key)

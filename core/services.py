@@ -135,3 +135,23 @@ def notification_mark_read(*, user, notification_id: int) -> bool:
             read_at=timezone.now()
         )
     )
+
+
+class AlreadyApplied(Exception):
+    """The request with this client token was applied before."""
+
+
+def idempotency_claim(*, key, user) -> None:
+    """Claim a client token inside the caller's transaction; raise AlreadyApplied if an
+    earlier request already claimed it (its change is then already in the database)."""
+    from django.db import IntegrityError, transaction
+
+    from core.models import IdempotencyKey
+
+    if key is None:
+        return
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(key=key, user=user if getattr(user, "pk", None) else None)
+    except IntegrityError:
+        raise AlreadyApplied from None

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("villages/", views.village_list, name="villages"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -64,3 +64,15 @@ def healthz(request):
         },
         status=200,
     )
+
+
+@require_GET
+def service_worker(request):
+    """The service worker must be served from the root to control every page."""
+    from django.contrib.staticfiles import finders
+    from django.http import HttpResponse
+
+    with open(finders.find("js/sw.js"), encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -18,7 +18,9 @@ class GridChoiceMixin:
 class PatrolForm(GridChoiceMixin, forms.Form):
     client_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
-    day = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     route = forms.CharField(label=_("Route or places"), max_length=200)
     residents_met = forms.IntegerField(
         label=_("Residents talked to"),
@@ -41,7 +43,9 @@ class RiskForm(GridChoiceMixin, forms.Form):
     client_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
     found_on = forms.DateField(
-        label=_("Found on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Found on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Risk.Kind.choices)
     level = forms.ChoiceField(

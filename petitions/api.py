@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action as route
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 
 from config.api import error_response
 from core.models import Grid, Village
+from core.services import AlreadyApplied, idempotency_claim
 from petitions import selectors, services
 from petitions.actions import ACTIONS
 from petitions.filters import PetitionFilter
@@ -21,6 +23,14 @@ from petitions.permissions import can_act, can_register, petitions_visible_to
 from petitions.selectors import LIST_RELATED
 from petitions.states import Channel, Kind, Origin
 from petitions.transitions import allowed_targets
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
 
 # --- Output shapes ------------------------------------------------------------------------
 
@@ -217,7 +227,13 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         form = spec.form(request.data, request.FILES, petition=petition)
         if not form.is_valid():
             return error_response("invalid", _("The input is not valid."), 400, form.errors.get_json_data())
-        spec.run(petition=petition, actor=request.user, data=form.cleaned_data)
+        key = form.cleaned_data.get("client_token") or _uuid_or_none(request.headers.get("Idempotency-Key"))
+        try:
+            with transaction.atomic():
+                idempotency_claim(key=key, user=request.user)
+                spec.run(petition=petition, actor=request.user, data=form.cleaned_data)
+        except AlreadyApplied:
+            pass  # a retry of a request that was applied: answer with the petition as it is
         fresh = self.get_queryset().prefetch_related("links__petitioner").get(pk=petition.pk)
         return Response(PetitionDetailOut(fresh, context={"request": request}).data)
 

@@ -70,7 +70,7 @@ class IntakeForm(forms.Form):
     origin = forms.ChoiceField(label=_("Origin"), choices=Origin.choices, initial=Origin.DIRECT)
     upstream_reference = forms.CharField(label=_("Upstream reference"), max_length=60, required=False)
     upstream_due = forms.DateField(
-        label=_("Upstream due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Upstream due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices, initial=Kind.GRIEVANCE)
     category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none())
@@ -173,6 +173,8 @@ class RateForm(forms.Form):
 
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Makes a replayed or double-tapped submission (a phone on a weak signal) apply once.
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def __init__(self, *args, petition=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,7 +207,9 @@ class AcceptForm(ActionForm, PeopleMixin):
 class AssignForm(ActionForm, PeopleMixin):
     unit = forms.ModelChoiceField(label=_("Handling unit"), queryset=HandlingUnit.objects.none())
     report_due = forms.DateField(
-        label=_("Completion report due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Completion report due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

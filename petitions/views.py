@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.ratelimit import allow
+from core.services import AlreadyApplied, idempotency_claim
 from petitions import forms, selectors, services
 from petitions.actions import ACTIONS, action_forms_for
 from petitions.errors import PetitionError
@@ -176,7 +178,11 @@ def petition_act(request, number: str, action: str):
     form = spec.form(request.POST, request.FILES, petition=petition, prefix=action)
     if form.is_valid():
         try:
-            spec.run(petition=petition, actor=request.user, data=form.cleaned_data)
+            with transaction.atomic():
+                idempotency_claim(key=form.cleaned_data.get("client_token"), user=request.user)
+                spec.run(petition=petition, actor=request.user, data=form.cleaned_data)
+        except AlreadyApplied:
+            return redirect("petitions:detail", number=number)  # the first copy already did it
         except PetitionError as error:
             form.add_error(None, error.message)
         else:

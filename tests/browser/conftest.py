@@ -61,5 +61,8 @@ def reference_data(transactional_db):
 
     from django.apps import apps
 
+    from core.models import CalendarDay
+
     importlib.import_module("petitions.migrations.0002_reference_data").forwards(apps, None)
-    importlib.import_module("core.migrations.0004_calendar_2026").seed_2026(apps, None)
+    if not CalendarDay.objects.exists():
+        importlib.import_module("core.migrations.0004_calendar_2026").seed_2026(apps, None)

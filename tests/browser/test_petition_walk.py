@@ -61,6 +61,7 @@ def test_mailbox_to_closed_and_rated(browser, live_server, desk, screenshot_dir)
     assign = clerk.locator("[data-action=assign]")
     assign.get_by_label("承办单位").select_option(label="东河口村委会")
     assign.get_by_role("button", name="交办承办单位").click()
+    clerk.locator("[data-state=handling]").wait_for()
     assert clerk.locator("[data-state]").first.inner_text() == "办理中"
     clerk.screenshot(path=str(screenshot_dir / "case-assigned-desktop.png"), full_page=True)
 
@@ -71,6 +72,7 @@ def test_mailbox_to_closed_and_rated(browser, live_server, desk, screenshot_dir)
     reply.get_by_label("支持", exact=True).check()
     reply.get_by_label("答复意见：诉求、事实、处理意见及依据").fill("经查属实，已更换灯泡，路灯恢复照明。")
     reply.get_by_role("button", name="书面答复").click()
+    agent.locator("[data-state=replied]").wait_for()
     assert agent.locator("[data-state]").first.inner_text() == "已答复"
     agent.screenshot(path=str(screenshot_dir / "case-replied-phone.png"), full_page=True)
 

@@ -160,3 +160,16 @@ def test_categories_and_units(api, desk_clerk, units):
     assert "neighbours-boundary" in codes
     names = {row["name"] for row in client.get("/api/v1/units/").json()}
     assert "综治中心" in names
+
+
+def test_a_retried_action_is_applied_once(api, register, desk_clerk, units):
+    petition = register()
+    url = f"{URL}{petition.tracking_number}/actions/{Action.NOTE}/"
+    key = str(uuid.uuid4())
+    client = api(desk_clerk)
+    for _ in range(2):
+        response = client.post(
+            url, {"version": petition.version, "text": "电话回访"}, format="json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        assert response.status_code == 200
+    assert petition.timeline.filter(action=Action.NOTE).count() == 1

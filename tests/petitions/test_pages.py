@@ -402,5 +402,17 @@ def test_case_page_is_light_enough_for_a_village_phone(login, grid_worker_a, reg
     html = login(grid_worker_a).get(reverse("petitions:detail", args=[petition.tracking_number])).content
     from pathlib import Path
 
-    assets = sum(Path(finders.find(name)).stat().st_size for name in ("css/desk.css", "js/photos.js"))
+    names = ("css/desk.css", "js/photos.js", "js/offline.js")
+    assets = sum(Path(finders.find(name)).stat().st_size for name in names)
     assert len(html) + assets < 100 * 1024, len(html) + assets
+
+
+def test_a_replayed_note_is_applied_once(login, grid_worker_a, register, units):
+    petition = register()
+    token = str(uuid.uuid4())
+    data = {"note-version": petition.version, "note-client_token": token, "note-text": "已上门走访"}
+    client = login(grid_worker_a)
+    url = reverse("petitions:act", args=[petition.tracking_number, Action.NOTE])
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert petition.timeline.filter(action=Action.NOTE).count() == 1
