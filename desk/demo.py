@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from core.demo import DEFAULT_PASSWORD, seed_town
 from core.models import Town
+from mediation import demo as mediation_demo
+from mediation.demo import MediationDemo
 from patrols import demo as patrols_demo
 from petitions import demo as petitions_demo
 from petitions import services as petition_services
@@ -28,6 +30,7 @@ class DemoResult:
     already_loaded: bool
     patrols: int = 0
     risks: int = 0
+    mediation: MediationDemo | None = None
 
 
 @transaction.atomic
@@ -56,6 +59,7 @@ def build_demo(
             town=town, count=petitions, start=start, end=today, seed=seed, progress=progress
         )
     patrols, risks = patrols_demo.seed_patrols(town=town, start=date(today.year, 1, 1), end=today, seed=seed)
+    mediation = mediation_demo.seed_mediation(town=town, year_start=date(today.year, 1, 1), today=today, seed=seed)
     return DemoResult(
         town=town,
         created_users=staff.created_users,
@@ -63,6 +67,7 @@ def build_demo(
         already_loaded=False,
         patrols=patrols,
         risks=risks,
+        mediation=mediation,
     )
 
 

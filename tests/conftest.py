@@ -3,17 +3,44 @@
 Tests read as sentences: ``def test_grid_worker_cannot_see_other_village(grid_worker_a, village_b)``.
 """
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 
 from core.models import Role
 from tests.factories import GridFactory, TownFactory, UserFactory, VillageFactory
 
 
+def _weasyprint_loads() -> bool:
+    try:
+        import weasyprint  # noqa: F401 - loads Pango
+    except OSError:
+        return False
+    return True
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last. Once Playwright has started its event loop, Django's
     connections live in another async context, and a connection a later test opened there
-    would outlive the run (PostgreSQL then cannot drop the test database)."""
+    would outlive the run (PostgreSQL then cannot drop the test database).
+
+    Tests that need system packages (Chromium; Pango for WeasyPrint) are skipped on a
+    machine without them, except where REQUIRE_SYSTEM_PACKAGES=true: CI sets it, so a
+    missing package fails there instead of passing silently."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if os.environ.get("REQUIRE_SYSTEM_PACKAGES", "").lower() == "true":
+        return
+    chromium = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    missing = {
+        "browser": None if Path(chromium).exists() else f"Chromium not found at {chromium}: apt-get install chromium",
+        "pdf": None if _weasyprint_loads() else "WeasyPrint cannot load Pango: apt-get install libpango-1.0-0",
+    }
+    for item in items:
+        for marker, reason in missing.items():
+            if reason and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(autouse=True)

@@ -8,17 +8,6 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Without Chromium the browser tests are skipped, except where REQUIRE_BROWSER=true
-    (CI sets it, so a missing browser fails there instead of passing silently)."""
-    if Path(CHROMIUM).exists() or os.environ.get("REQUIRE_BROWSER", "").lower() == "true":
-        return
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

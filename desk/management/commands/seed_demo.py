@@ -39,7 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Loaded {result.town.name}: {result.town.villages.count()} villages, "
                 f"{result.created_users} staff accounts, {result.petitions} petitions, "
-                f"{result.patrols} patrols with {result.risks} disputes and risks found "
+                f"{result.patrols} patrols with {result.risks} disputes and risks found, "
+                f"{result.mediation.cases} mediation cases in {result.mediation.rooms} rooms "
                 f"in {time.monotonic() - started:.1f} s."
             )
             note = password
