@@ -1,10 +1,13 @@
 from rest_framework.routers import DefaultRouter
 
+from patrols.api import PatrolViewSet, RiskViewSet
 from petitions.api import CategoryViewSet, PetitionViewSet, UnitViewSet
 
 router = DefaultRouter()
 router.register("petitions", PetitionViewSet, basename="petition")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("units", UnitViewSet, basename="unit")
+router.register("patrols", PatrolViewSet, basename="patrol")
+router.register("risks", RiskViewSet, basename="risk")
 
 urlpatterns = router.urls

@@ -62,3 +62,16 @@ class RiskForm(GridChoiceMixin, forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MediationForm(forms.Form):
+    applicant = forms.CharField(label=_("Applicant"), max_length=50)
+    respondent = forms.CharField(label=_("Respondent"), max_length=50)
+
+    @classmethod
+    def for_risk(cls, risk):
+        """Prefill the two sides from "张某与李某"."""
+        import re
+
+        names = [n for n in re.split(r"[与和、,，/]", risk.parties) if n.strip()]
+        return cls(initial={"applicant": names[0] if names else "", "respondent": names[1] if len(names) > 1 else ""})

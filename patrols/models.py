@@ -71,6 +71,9 @@ class Risk(models.Model):
     petition = models.ForeignKey(
         "petitions.Petition", on_delete=models.SET_NULL, null=True, blank=True, related_name="risks"
     )
+    mediation_case = models.ForeignKey(
+        "mediation.MediationCase", on_delete=models.SET_NULL, null=True, blank=True, related_name="risks"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     client_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

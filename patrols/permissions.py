@@ -37,7 +37,12 @@ def risks_visible_to(user) -> QuerySet[Risk]:
 
 
 def get_risk_for_user(user, pk: int) -> Risk:
-    risk = risks_visible_to(user).select_related("village", "grid", "reported_by", "petition").filter(pk=pk).first()
+    risk = (
+        risks_visible_to(user)
+        .select_related("village", "grid", "reported_by", "petition", "mediation_case")
+        .filter(pk=pk)
+        .first()
+    )
     if risk is None:
         raise Http404
     return risk

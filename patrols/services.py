@@ -188,3 +188,52 @@ def risk_to_petition(*, risk: Risk, actor, note: str = "") -> Risk:
             note.strip() or _("Turned into petition %(number)s.") % {"number": registered.petition.tracking_number},
             petition=registered.petition,
         )
+
+
+RISK_DISPUTE = {
+    Risk.Kind.LAND: "land",
+    Risk.Kind.NEIGHBOURS: "neighbours",
+    Risk.Kind.FAMILY: "family",
+    Risk.Kind.WAGES: "labour",
+    Risk.Kind.SAFETY: "other",
+    Risk.Kind.ENVIRONMENT: "environment",
+    Risk.Kind.OTHER: "other",
+}
+
+
+def risk_to_mediation(*, risk: Risk, actor, applicant: str, respondent: str) -> Risk:
+    """Send a dispute found on patrol to the village's mediation room (睦邻调解室): it is
+    registered there with its two sides, and the risk points at the case."""
+    from mediation import services as mediation_services
+    from mediation.models import MediationRoom
+    from mediation.states import PartyRole, Source
+
+    if not applicant.strip() or not respondent.strip():
+        raise InvalidInput(_("Name both sides of the dispute."))
+    with transaction.atomic():
+        locked = Risk.objects.select_for_update().select_related("village", "grid").get(pk=risk.pk)
+        if not can_handle_risk(actor, locked) or locked.state != Risk.State.OPEN:
+            raise IllegalTransition(_("This risk has already been dealt with."))
+        room = MediationRoom.objects.filter(village_id=locked.village_id).first()
+        if room is None:
+            raise InvalidInput(_("This village has no mediation room yet (load_town creates them)."))
+        case = mediation_services.mediation_case_register(
+            room=room,
+            actor=actor,
+            source=Source.PATROL_RISK,
+            dispute_kind=RISK_DISPUTE[locked.kind],
+            risk_level=locked.level,
+            summary=f"{locked.get_kind_display()}：{locked.place}"[:100],
+            facts=locked.description,
+            parties=[
+                mediation_services.PartyInput(name=applicant.strip(), role=PartyRole.APPLICANT),
+                mediation_services.PartyInput(name=respondent.strip(), role=PartyRole.RESPONDENT),
+            ],
+        )
+        return _close(
+            locked.pk,
+            actor,
+            Risk.State.MEDIATION,
+            _("Sent to %(room)s as case %(number)s.") % {"room": room.name, "number": case.tracking_number},
+            mediation_case=case,
+        )

@@ -74,6 +74,7 @@ def risk_detail(request, pk: int):
             "risk": risk,
             "can_handle": can_handle_risk(request.user, risk) and risk.state == Risk.State.OPEN,
             "outcome_form": forms.OutcomeForm(),
+            "mediation_form": forms.MediationForm.for_risk(risk),
         },
     )
 
@@ -89,6 +90,13 @@ def risk_act(request, pk: int, step: str):
                 messages.error(request, _("Say how it was resolved."))
                 return redirect("patrols:risk", pk=pk)
             services.risk_resolve(risk=risk, actor=request.user, outcome=form.cleaned_data["outcome"])
+        elif step == "mediation":
+            form = forms.MediationForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Name both sides of the dispute."))
+                return redirect("patrols:risk", pk=pk)
+            services.risk_to_mediation(risk=risk, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Sent to the village mediation room."))
         elif step == "petition":
             risk = services.risk_to_petition(risk=risk, actor=request.user)
             messages.success(request, _("Turned into a petition."))

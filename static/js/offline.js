@@ -5,9 +5,12 @@
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;
+  // A page shown after a sent form replaces the document but keeps this window and its
+  // listeners (all on window): set them up once.
+  if (window.deskOffline) { window.deskOffline.render(); window.deskOffline.flush(); return; }
   var DB = "desk-outbox", STORE = "forms";
-  var bar = document.getElementById("outbox");
   var sending = false;
+  function outboxBar() { return document.getElementById("outbox"); }
 
   function db() {
     return new Promise(function (resolve, reject) {
@@ -34,6 +37,7 @@
   function remove(id) { return tx("readwrite", function (store) { store.delete(id); }); }
 
   function render() {
+    var bar = outboxBar();
     if (!bar) return;
     all().then(function (items) {
       bar.hidden = items.length === 0;
@@ -64,7 +68,8 @@
         return chain.then(function () {
           return send(item).then(function (response) {
             if (response.ok || response.redirected) return remove(item.id);
-            item.error = bar ? bar.dataset.refused + " (" + response.status + ")" : String(response.status);
+            var bar = outboxBar();
+            item.error = (bar ? bar.dataset.refused + " " : "") + "(" + response.status + ")";
             return put(item);
           }).catch(function () { /* still offline: keep it */ });
         });
@@ -77,9 +82,20 @@
     if (token && window.crypto && crypto.randomUUID) token.value = crypto.randomUUID();
   }
 
-  document.addEventListener("submit", function (event) {
+  function show(response) {
+    // Show the page the server answered with, without fetching it a second time.
+    return response.text().then(function (html) {
+      if (response.redirected) history.pushState(null, "", response.url);
+      document.open();
+      document.write(html);
+      document.close();
+      window.scrollTo(0, 0);
+    });
+  }
+
+  window.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("[data-offline-form]")) return;
+    if (!form.matches || !form.matches("[data-offline-form]")) return;
     event.preventDefault();
     var data = new FormData(form);
     var entries = [];
@@ -89,28 +105,27 @@
     var item = { url: form.action || location.href, entries: entries, title: form.dataset.offlineForm || document.title, at: Date.now() };
     var button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
-    send(item).then(function (response) {
-      if (response.redirected) { location.href = response.url; return; }
-      return response.text().then(function (html) { document.open(); document.write(html); document.close(); });
-    }).catch(function () {
+    send(item).then(show).catch(function () {
       put(item).then(function () {
         form.reset();
         newToken(form);
         if (button) button.disabled = false;
         render();
-        if (bar) bar.scrollIntoView({ block: "nearest" });
+        if (outboxBar()) outboxBar().scrollIntoView({ block: "nearest" });
       });
     });
   });
 
-  document.addEventListener("submit", function (event) {
+  window.addEventListener("submit", function (event) {
     // Logging out: forget the pages kept for offline reading.
-    if (event.target.matches("[data-logout]") && window.caches) {
+    if (event.target.matches && event.target.matches("[data-logout]") && window.caches) {
       caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
     }
   }, true);
 
   window.addEventListener("online", flush);
+  window.addEventListener("popstate", function () { location.reload(); });
+  window.deskOffline = { render: render, flush: flush };
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
   render();
   flush();

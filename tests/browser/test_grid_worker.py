@@ -26,6 +26,9 @@ def village(reference_data):
     clerk = UserFactory(username="clerk", full_name="王丽", role=Role.DESK_CLERK, town=town)
     HandlingUnit.objects.get(village=village).members.add(worker)
     HandlingUnit.objects.get(name="信访接待中心").members.add(clerk)
+    from mediation.services import rooms_ensure
+
+    rooms_ensure(town=town)
     return town, village, grid, worker, clerk
 
 
@@ -127,3 +130,27 @@ def test_risk_reported_without_signal_is_sent_once_when_it_returns(browser, live
     assert Risk.objects.count() == 1
     risk = Risk.objects.get()
     assert (risk.level, risk.place) == ("high", "三组村口")
+
+
+def test_risk_found_on_patrol_goes_to_the_mediation_room(browser, live_server, village, screenshot_dir):
+    from mediation.models import MediationCase
+
+    _, page = log_in(browser, live_server, "grid_a")
+    page.goto(live_server.url + "/village/")
+    page.get_by_role("link", name="上报隐患").click()
+    page.get_by_label("类型").select_option(label="邻里纠纷")
+    page.get_by_label("中").check()
+    page.get_by_label("地点").fill("二组水井")
+    page.get_by_label("当事人").fill("王某与赵某")
+    page.get_by_label("具体情况").fill("两家因取水顺序争吵")
+    page.get_by_role("button", name="保存").click()
+    send = page.locator("#to-mediation")
+    send.wait_for()
+    assert send.locator("#id_applicant").input_value() == "王某"
+    assert send.locator("#id_respondent").input_value() == "赵某"
+    page.screenshot(path=str(screenshot_dir / "risk-phone.png"), full_page=True)
+    send.get_by_role("button", name="转村睦邻调解室调解").click()
+    page.locator("[data-state=mediation]").wait_for()
+    case = MediationCase.objects.get()
+    assert case.source == "patrol_risk" and case.room.village.code == "341502105201"
+    assert Risk.objects.get().mediation_case == case

@@ -210,3 +210,53 @@ def test_town_staff_pick_a_village(login, desk_clerk, village_a, village_b):
 def test_grid_worker_cannot_open_another_villages_view(login, grid_worker_a, village_b):
     response = login(grid_worker_a).get(reverse("patrols:village"), {"village": village_b.pk})
     assert response.status_code == 404
+
+
+def test_risk_goes_to_the_village_mediation_room(login, grid_worker_a, grid_a):
+    from mediation import services as mediation_services
+    from mediation.models import MediationCase
+
+    mediation_services.rooms_ensure(town=grid_a.village.town)
+    risk, _ = services.risk_report(
+        reporter=grid_worker_a,
+        grid=grid_a,
+        found_on=date(2026, 11, 20),
+        kind="neighbours",
+        level="medium",
+        place="二组",
+        parties="王某与赵某",
+        description="排水沟纠纷",
+    )
+    client = login(grid_worker_a)
+    page = client.get(reverse("patrols:risk", args=[risk.pk])).content.decode()
+    assert 'value="王某"' in page and 'value="赵某"' in page  # the two sides, prefilled
+    client.post(reverse("patrols:risk_act", args=[risk.pk, "mediation"]), {"applicant": "王某", "respondent": "赵某"})
+    risk.refresh_from_db()
+    case = MediationCase.objects.get()
+    assert (risk.state, risk.mediation_case) == (Risk.State.MEDIATION, case)
+    assert (case.source, case.room.village, case.dispute_kind) == ("patrol_risk", grid_a.village, "neighbours")
+    assert sorted(case.parties.values_list("name", flat=True)) == ["王某", "赵某"]
+    with pytest.raises(IllegalTransition):
+        services.risk_to_mediation(risk=risk, actor=grid_worker_a, applicant="a", respondent="b")
+    assert MediationCase.objects.count() == 1
+
+
+def test_sending_to_mediation_needs_both_sides(grid_worker_a, grid_a):
+    from mediation import services as mediation_services
+    from petitions.errors import InvalidInput
+
+    mediation_services.rooms_ensure(town=grid_a.village.town)
+    risk, _ = services.risk_report(
+        reporter=grid_worker_a,
+        grid=grid_a,
+        found_on=date(2026, 11, 20),
+        kind="family",
+        level="low",
+        place="一组",
+        parties="孙某",
+        description="家庭矛盾",
+    )
+    with pytest.raises(InvalidInput):
+        services.risk_to_mediation(risk=risk, actor=grid_worker_a, applicant="孙某", respondent=" ")
+    risk.refresh_from_db()
+    assert risk.state == Risk.State.OPEN
