@@ -47,6 +47,18 @@ def open_case(town, village, clerk, unit):
     return services.petition_assign(petition=petition, actor=clerk, version=petition.version, unit=unit)
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, input, select, textarea')]
+    .filter(el => el.offsetParent !== null && el.type !== 'hidden' && !el.closest('.skip'))
+    .filter(el => el.type !== 'checkbox' && el.type !== 'radio')
+    .filter(el => el.getBoundingClientRect().height < 44)
+    .map(el => el.outerHTML.slice(0, 80))"""
+
+
+def assert_thumb_friendly(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate(SMALL_TARGETS) == []
+
+
 def log_in(browser, live_server, username):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
@@ -65,7 +77,9 @@ def test_note_with_photo_follow_up_and_escalation(browser, live_server, village,
     _, page = log_in(browser, live_server, "grid_a")
 
     page.get_by_role("link", name="本村", exact=True).click()
+    assert_thumb_friendly(page)
     page.get_by_role("link", name=case.tracking_number).click()
+    assert_thumb_friendly(page)
     photo = tmp_path / "road.png"
     photo.write_bytes(png_bytes((40, 30)))
     attach = page.locator("[data-action=attach]")
@@ -149,6 +163,7 @@ def test_risk_found_on_patrol_goes_to_the_mediation_room(browser, live_server, v
     assert send.locator("#id_applicant").input_value() == "王某"
     assert send.locator("#id_respondent").input_value() == "赵某"
     page.screenshot(path=str(screenshot_dir / "risk-phone.png"), full_page=True)
+    assert_thumb_friendly(page)
     send.get_by_role("button", name="转村睦邻调解室调解").click()
     page.locator("[data-state=mediation]").wait_for()
     case = MediationCase.objects.get()
