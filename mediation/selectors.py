@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mediation.models import Agreement, MediationCase, MediationRoom, RoomMember
-from mediation.permissions import mediation_cases_visible_to, rooms_visible_to
+from mediation.models import (
+    Agreement,
+    AgreementTerm,
+    CaseEvent,
+    MediationCase,
+    MediationRoom,
+    MediationSession,
+    RoomMember,
+)
+from mediation.permissions import get_case_for_user, mediation_cases_visible_to, rooms_visible_to
 from mediation.states import AGREEMENT_STATES, FAILED_STATES, CourtResult, Gender, Performance, State
 
 MIN_MEMBERS, MAX_MEMBERS = 3, 9  # People's Mediation Law Art. 9
@@ -143,4 +151,23 @@ def agreements_being_broken(user, *, on: date | None = None) -> QuerySet[Agreeme
         .distinct()
         .select_related("case__room")
         .order_by("performance_deadline", "pk")
+    )
+
+
+def case_detail(user, number: str) -> MediationCase:
+    """One case for its page or the API, with everything the page shows in a fixed number
+    of queries; 404 outside the user's scope."""
+    case = get_case_for_user(user, number)
+    return (
+        MediationCase.objects.select_related(
+            "room__village", "petition", "referred_to", "registered_by", "police_flagged_by", "agreement"
+        )
+        .prefetch_related(
+            "parties",
+            Prefetch("mediators", queryset=RoomMember.objects.order_by("-is_chair", "sort", "id")),
+            Prefetch("sessions", queryset=MediationSession.objects.select_related("recorded_by")),
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+            Prefetch("agreement__items", queryset=AgreementTerm.objects.select_related("party")),
+        )
+        .get(pk=case.pk)
     )

@@ -7,15 +7,15 @@ from core.navigation import nav_items_for
 from tests.conftest import PERSONAS
 
 EXPECTED = {
-    "desk_clerk": {"home", "petitions", "intake", "villages"},
+    "desk_clerk": {"home", "petitions", "intake", "mediation", "villages"},
     "grid_worker_a": {"home", "village", "petitions", "intake", "villages"},
     "grid_worker_b": {"home", "village", "petitions", "intake", "villages"},
     "village_agent_a": {"home", "village", "petitions", "intake", "villages"},
-    "mediator_a": {"home", "villages"},
+    "mediator_a": {"home", "mediation", "villages"},
     "handler": {"home", "petitions", "villages"},
-    "leader": {"home", "petitions", "intake", "villages"},
+    "leader": {"home", "petitions", "intake", "mediation", "villages"},
     "inspector": {"home", "petitions", "intake", "villages"},
-    "administrator": {"home", "petitions", "villages", "admin"},
+    "administrator": {"home", "petitions", "mediation", "villages", "admin"},
 }
 
 
