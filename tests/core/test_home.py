@@ -43,6 +43,7 @@ def test_resident_sees_public_contacts_without_logging_in(resident, town):
     for contact in ("0551-62620110", "0551-64376913", "3598612204@qq.com"):
         assert contact in html
     assert "工作人员登录" in html
+    assert 'href="/mailbox/"' in html and 'href="/status/"' in html
 
 
 def test_resident_is_sent_to_login_for_staff_pages(resident, town):
