@@ -169,3 +169,30 @@ def test_risk_found_on_patrol_goes_to_the_mediation_room(browser, live_server, v
     case = MediationCase.objects.get()
     assert case.source == "patrol_risk" and case.room.village.code == "341502105201"
     assert Risk.objects.get().mediation_case == case
+
+
+def test_a_big_camera_photo_is_shrunk_on_the_phone_before_upload(browser, live_server, village, tmp_path):
+    import io
+    import os
+
+    from PIL import Image
+
+    town, village_obj, _grid, _worker, clerk = village
+    case = open_case(town, village_obj, clerk, HandlingUnit.objects.get(village=village_obj))
+    _, page = log_in(browser, live_server, "grid_a")
+    page.goto(f"{live_server.url}/petitions/{case.tracking_number}/")
+    photo = tmp_path / "camera.png"
+    Image.frombytes("RGB", (2400, 1800), os.urandom(2400 * 1800 * 3)).save(photo)  # ~13 MB of noise
+    assert photo.stat().st_size > 10 * 1024 * 1024
+    attach = page.locator("[data-action=attach]")
+    attach.locator("summary").click()
+    attach.locator("input[type=file]").set_input_files(str(photo))
+    page.wait_for_function(
+        "document.querySelector('[data-action=attach] input[type=file]').files[0].type === 'image/jpeg'"
+    )
+    attach.get_by_role("button", name="添加照片或文件").click()
+    page.get_by_role("link", name="camera.jpg").wait_for()  # shrunk to a JPEG on the phone
+    stored = Petition.objects.get(pk=case.pk).attachments.get()
+    with stored.file.open("rb") as handle:
+        assert Image.open(io.BytesIO(handle.read())).size == (1600, 1200)  # the phone's 1600 px, not the server's cap
+    assert stored.size < 2 * 1024 * 1024
