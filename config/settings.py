@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "mediation",
     "accountability",
     "patrols",
+    "reports",
     "desk",
 ]
 
@@ -147,6 +149,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "job-runner-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
+    "weekly-circular": {"task": "reports.tasks.weekly_circular", "schedule": crontab(minute=0, hour=8, day_of_week=1)},
+    "monthly-analysis": {
+        "task": "reports.tasks.monthly_analysis",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------

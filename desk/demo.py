@@ -10,6 +10,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from accountability import demo as accountability_demo
+from accountability.demo import AccountabilityDemo
 from core.demo import DEFAULT_PASSWORD, seed_town
 from core.models import Town
 from mediation import demo as mediation_demo
@@ -31,6 +33,7 @@ class DemoResult:
     patrols: int = 0
     risks: int = 0
     mediation: MediationDemo | None = None
+    accountability: AccountabilityDemo | None = None
 
 
 @transaction.atomic
@@ -60,6 +63,9 @@ def build_demo(
         )
     patrols, risks = patrols_demo.seed_patrols(town=town, start=date(today.year, 1, 1), end=today, seed=seed)
     mediation = mediation_demo.seed_mediation(town=town, year_start=date(today.year, 1, 1), today=today, seed=seed)
+    accountability = accountability_demo.seed_accountability(
+        town=town, year_start=date(today.year, 1, 1), today=today, seed=seed
+    )
     return DemoResult(
         town=town,
         created_users=staff.created_users,
@@ -68,6 +74,7 @@ def build_demo(
         patrols=patrols,
         risks=risks,
         mediation=mediation,
+        accountability=accountability,
     )
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import DurationField, ExpressionWrapper, F
 from faker import Faker
 
 from core.models import Grid, Role, Town, User
@@ -332,12 +333,20 @@ def seed_petitions(
     return created
 
 
+LONG_CASE = timedelta(days=34)
+
+
 def _flag_article_results(town: Town, rng: random.Random) -> None:
     """The article's figures: 30 public-interest demands turned into results and 6 key
-    petition matters, all resolved."""
+    petition matters, all resolved. They are long cases (handled for 34 days or more), so a
+    monthly liaison meeting fell while they were being handled."""
+    long_handled = ExpressionWrapper(F("replied_at") - F("accepted_at"), output_field=DurationField())
     closed = list(
         Petition.objects.filter(town=town, state=State.CLOSED, outcome=Outcome.SUPPORTED)
         .exclude(kind=Kind.ACCUSATION)
+        .annotate(handled_for=long_handled)
+        .filter(handled_for__gte=LONG_CASE)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
     rng.shuffle(closed)

@@ -68,6 +68,8 @@ def can_act(user, petition: Petition, action: str) -> bool:
         return role == Role.INSPECTOR and action not in (Action.ACCEPT, Action.OBJECT)
     if action in ROUTING:
         return role in (Role.DESK_CLERK, Role.LEADER)
+    if action in (Action.REFER_MEETING, Action.MEETING_DECISION):
+        return role in (Role.DESK_CLERK, Role.LEADER)  # the meeting's secretary or chair records it
     if action == Action.OBJECT:
         return petition.mode == Mode.ASSIGNED and _in_unit(user, petition)
     if action == Action.ESCALATE:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Grid, Town, Village
+from core.models import Grid, Role, Town, Village
 from petitions import clocks
 from petitions.attachments import attachment_add
 from petitions.errors import IllegalTransition, InvalidInput, NotAllowed, StaleVersion
@@ -744,3 +744,72 @@ def units_ensure(*, town: Town) -> list[HandlingUnit]:
             )
         )
     return units
+
+
+def petition_refer_to_meeting(*, petition: Petition, actor, version: int | None, note: str) -> Petition:
+    """Write in the case's timeline that it goes before a liaison joint meeting (town or
+    district), with the reason. Called by ``accountability.services`` when the agenda is set."""
+    if not note.strip():
+        raise InvalidInput(_("Say why the case goes before the meeting."))
+
+    def apply(p: Petition, now) -> str:
+        return p.state
+
+    return _change(
+        petition=petition,
+        actor=actor,
+        action=Action.REFER_MEETING,
+        version=version,
+        apply=apply,
+        note=note.strip(),
+        public=True,
+    )
+
+
+def petition_meeting_decide(
+    *,
+    petition: Petition,
+    actor,
+    version: int | None,
+    unit: HandlingUnit,
+    due: date,
+    note: str,
+    leader=None,
+) -> Petition:
+    """A liaison joint meeting's decision: the case goes to ``unit`` (routed, or reassigned
+    while handled) under ``leader``, and the unit reports by ``due``. A unit cannot object to
+    a meeting's decision (Art. 24 settles disputes over who is responsible)."""
+    if unit.town_id != petition.town_id or not unit.active:
+        raise InvalidInput(_("Choose an active handling unit of this town."))
+    if leader is not None and (leader.role != Role.LEADER or leader.town_id != petition.town_id):
+        raise InvalidInput(_("The responsible leader must be a leader of this town."))
+    if not note.strip():
+        raise InvalidInput(_("Write the meeting's decision."))
+
+    def apply(p: Petition, now) -> str:
+        if p.kind == Kind.ACCUSATION and unit.kind != HandlingUnit.UnitKind.DISCIPLINE:
+            raise InvalidInput(_("An accusation goes to the discipline committee (Art. 22)."))
+        today = timezone.localdate(now)
+        if due < today:
+            raise InvalidInput(_("The deadline cannot be in the past."))
+        if p.state == State.REGISTERED:
+            _route_common(p, now, leader=leader, handler=None)
+        elif leader is not None:
+            p.responsible_leader = leader
+        if p.unit_id != unit.pk:
+            p.handler = None
+        p.mode = Mode.ASSIGNED
+        p.unit = unit
+        p.object_due = None
+        p.report_due = due
+        return State.HANDLING
+
+    return _change(
+        petition=petition,
+        actor=actor,
+        action=Action.MEETING_DECISION,
+        version=version,
+        apply=apply,
+        note=note.strip(),
+        public=True,
+    )

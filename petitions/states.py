@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     NOTE = "note", _("add a note")
     ATTACH = "attach", _("add photos or files")
     LINK_REPEAT = "link_repeat", _("link to an earlier petition")
+    REFER_MEETING = "refer_meeting", _("put before a liaison meeting")
+    MEETING_DECISION = "meeting_decision", _("record a liaison meeting's decision")
 
 
 class Channel(models.TextChoices):

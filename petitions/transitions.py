@@ -42,6 +42,13 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         for state in (State.REGISTERED, State.HANDLING, State.REPLIED, State.UNDER_REVIEW, State.UNDER_RE_REVIEW)
     },
     Action.LINK_REPEAT: {state: frozenset({state}) for state in (State.REGISTERED, State.HANDLING)},
+    # Up-down linkage: the town liaison joint meeting, then the district's, takes up what the
+    # desk cannot solve; its decision assigns the case with a deadline (routing or reassigning it).
+    Action.REFER_MEETING: {state: frozenset({state}) for state in (State.REGISTERED, State.HANDLING, State.REPLIED)},
+    Action.MEETING_DECISION: {
+        State.REGISTERED: frozenset({State.HANDLING}),
+        State.HANDLING: frozenset({State.HANDLING}),
+    },
 }
 
 

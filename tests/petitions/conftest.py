@@ -8,12 +8,13 @@ a petition to a given state the way the desk would; ``clock`` sets "now" for the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core import workdays
 from petitions import clocks
@@ -242,6 +243,15 @@ def act(units, register):
             if "earlier" not in kwargs:
                 kwargs["earlier"] = register(title="较早的同类诉求")
             return s.petition_link_repeat(**common, **kwargs)
+        if action == Action.REFER_MEETING:
+            kwargs.setdefault("note", "提交镇信访工作联席会议研究：跨村土地权属争议。")
+            return s.petition_refer_to_meeting(**common, **kwargs)
+        if action == Action.MEETING_DECISION:
+            default = units.discipline if petition.kind == Kind.ACCUSATION else units.zongzhi
+            kwargs.setdefault("unit", default)
+            kwargs.setdefault("due", timezone.localdate() + timedelta(days=20))
+            kwargs.setdefault("note", "联席会议决定：由综治中心牵头，20日内办结。")
+            return s.petition_meeting_decide(**common, **kwargs)
         raise AssertionError(f"no driver for the action {action!r}: add one to tests/petitions/conftest.py")
 
     return _act

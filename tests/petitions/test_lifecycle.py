@@ -61,6 +61,8 @@ ACTOR = {
     Action.NOTE: "grid_worker_a",
     Action.ATTACH: "grid_worker_a",
     Action.LINK_REPEAT: "desk_clerk",
+    Action.REFER_MEETING: "desk_clerk",
+    Action.MEETING_DECISION: "desk_clerk",
 }
 # Whether the resident sees the timeline entry on the status page.
 PUBLIC = {
@@ -82,6 +84,8 @@ PUBLIC = {
     Action.NOTE: False,  # a note is internal unless the writer says otherwise
     Action.ATTACH: False,  # so are attachments
     Action.LINK_REPEAT: False,
+    Action.REFER_MEETING: True,  # the resident sees the case went before the joint meeting
+    Action.MEETING_DECISION: True,  # and what it decided
 }
 
 

@@ -148,6 +148,10 @@ CAN_ACT = [
     (Action.NOTE, "registered", set(PERSONAS) - {"mediator_a"}),
     (Action.ATTACH, "registered", set(PERSONAS) - {"mediator_a"}),
     (Action.LINK_REPEAT, "registered", {"desk_clerk"}),
+    (Action.REFER_MEETING, "registered", ROUTERS),
+    (Action.REFER_MEETING, "at_village_a", ROUTERS),
+    (Action.MEETING_DECISION, "registered", ROUTERS),
+    (Action.MEETING_DECISION, "at_zongzhi", ROUTERS),
     *_accusation_rows(),
 ]
 

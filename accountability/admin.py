@@ -1,0 +1,62 @@
+"""Meetings, supervisions and accountability records are written only by the services
+(each with its event and the case's timeline entry), so the admin shows them read-only."""
+
+from django.contrib import admin
+
+from accountability.models import AccountabilityRecord, AgendaItem, Decision, Event, Meeting, Supervision
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["order", "petition", "reason", "note"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["date", "level", "town", "state", "chair", "secretary"]
+    list_filter = ["level", "state", "town"]
+    date_hierarchy = "date"
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "unit", "leader", "deadline", "state", "carried_out_at"]
+    list_filter = ["state"]
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ReadOnlyAdmin):
+    list_display = ["opened_at", "unit", "reason", "listed", "rectify_by", "state"]
+    list_filter = ["state", "reason", "listed"]
+
+
+@admin.register(AccountabilityRecord)
+class AccountabilityRecordAdmin(ReadOnlyAdmin):
+    list_display = ["decided_on", "person", "form", "recorded_by"]
+    list_filter = ["form"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "actor", "meeting", "supervision", "record"]
+    list_filter = ["kind"]
