@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Notification
 from patrols import services
@@ -177,7 +178,7 @@ def test_village_page_shows_the_week_and_skip_level_status(login, village_agent_
     from petitions.services import units_ensure
 
     units_ensure(town=grid_a.village.town)
-    services.patrol_log(worker=grid_worker_a, grid=grid_a, day=date.today(), route="全村巡查")
+    services.patrol_log(worker=grid_worker_a, grid=grid_a, day=timezone.localdate(), route="全村巡查")
     petition = register()
     client = login(village_agent_a)
     html = client.get(reverse("patrols:village")).content.decode()
