@@ -299,7 +299,9 @@ def _may_report_on(actor, decision: Decision) -> bool:
 
 def _decision_finish(*, decision: Decision, actor, state: str, note: str, kind: str) -> Decision:
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().select_related("item__meeting", "unit").get(pk=decision.pk)
+        locked = (
+            Decision.objects.select_for_update(of=("self",)).select_related("item__meeting", "unit").get(pk=decision.pk)
+        )
         if not _may_report_on(actor, locked):
             raise NotAllowed(_("You may not report on this decision."))
         if locked.state != DecisionState.PENDING:
@@ -398,7 +400,7 @@ def supervision_reply(*, supervision: Supervision, actor, text: str) -> Supervis
     if not text.strip():
         raise InvalidInput(_("Write the unit's reply."))
     with transaction.atomic():
-        locked = Supervision.objects.select_for_update().select_related("unit").get(pk=supervision.pk)
+        locked = Supervision.objects.select_for_update(of=("self",)).select_related("unit").get(pk=supervision.pk)
         if not perms.can_reply_supervision(actor, locked):
             raise NotAllowed(_("Only the supervised unit replies."))
         if locked.state != SupervisionState.OPEN:
