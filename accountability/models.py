@@ -18,7 +18,7 @@ from accountability.states import (
     SupervisionReason,
     SupervisionState,
 )
-from core.models import Town
+from core.models import AppendOnlyModel, Town
 from petitions.models import HandlingUnit, Petition
 
 USER = settings.AUTH_USER_MODEL
@@ -203,15 +203,7 @@ class AccountabilityRecord(models.Model):
         return f"{self.person} {self.get_form_display()}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The event log is append-only.")
-
-    def delete(self):
-        raise TypeError("The event log is append-only.")
-
-
-class Event(models.Model):
+class Event(AppendOnlyModel):
     """One change in this app, written in the transaction of the change; never edited."""
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
@@ -226,7 +218,7 @@ class Event(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("note"), blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_message = "The event log is append-only."
 
     class Meta:
         verbose_name = _("accountability event")
@@ -235,11 +227,3 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The event log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The event log is append-only.")

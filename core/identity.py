@@ -178,3 +178,20 @@ def mask_name(value: str) -> str:
         return name[0] + "***"
     surname = name[:2] if len(name) > 2 and name[:2] in _COMPOUND_SURNAMES else name[0]
     return surname + "*" * max(len(name) - len(surname), 1)
+
+
+class MaskedIdentity:
+    """The masked forms of a person's name, phone and ID number, for any model with the
+    fields ``name``, ``phone`` and ``id_number`` (petitioners, mediation parties)."""
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)

@@ -157,6 +157,34 @@ class User(AbstractUser):
         return self.role in VILLAGE_ROLES
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(self.model.append_only_message)
+
+    def delete(self):
+        raise TypeError(self.model.append_only_message)
+
+
+class AppendOnlyModel(models.Model):
+    """A record written once, in the transaction of the change it reports, and never edited
+    or deleted (timelines, case histories, event logs)."""
+
+    append_only_message = "This record is append-only."
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(self.append_only_message)
+
+
 class JobHeartbeat(models.Model):
     """Written by the scheduled heartbeat job: shows that the job runner is alive."""
 

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.identity import mask_id_number, mask_name, mask_phone, validate_id_number, validate_phone
-from core.models import Town, Village
+from core.identity import MaskedIdentity, mask_phone, validate_id_number, validate_phone
+from core.models import AppendOnlyModel, Town, Village
 from mediation.states import (
     UNFINISHED_STATES,
     Action,
@@ -205,7 +205,7 @@ class MediationCase(models.Model):
         return self.police_flagged_at is not None
 
 
-class Party(models.Model):
+class Party(MaskedIdentity, models.Model):
     """A party to the dispute. Shown masked on screens, like a petitioner."""
 
     case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="parties")
@@ -223,18 +223,6 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return self.masked_name
-
-    @property
-    def masked_name(self) -> str:
-        return mask_name(self.name)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
 
 
 class MediationSession(models.Model):
@@ -325,15 +313,7 @@ class AgreementTerm(models.Model):
         return self.text[:40]
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The case history is append-only.")
-
-    def delete(self):
-        raise TypeError("The case history is append-only.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One action on a mediation case. Written in the transaction of the change; never edited."""
 
     case = models.ForeignKey(MediationCase, on_delete=models.PROTECT, related_name="events")
@@ -346,7 +326,7 @@ class CaseEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=16, choices=State.choices)
     note = models.TextField(_("note"), blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_message = "The case history is append-only."
 
     class Meta:
         verbose_name = _("case event")
@@ -355,11 +335,3 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The case history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The case history is append-only.")

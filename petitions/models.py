@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.identity import mask_id_number, mask_name, mask_phone, validate_id_number, validate_phone
-from core.models import Grid, Town, Village
+from core.identity import MaskedIdentity, validate_id_number, validate_phone
+from core.models import AppendOnlyModel, Grid, Town, Village
 from petitions.states import Action, Channel, Kind, Mode, Origin, Outcome, Satisfaction, State
 
 
@@ -114,7 +114,7 @@ class TimeLimit(models.Model):
         return f"{self.get_key_display()}: {self.days}"
 
 
-class Petitioner(models.Model):
+class Petitioner(MaskedIdentity, models.Model):
     """A person who brought a petition. Shown masked unless revealed (and logged)."""
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="petitioners", verbose_name=_("town"))
@@ -135,18 +135,6 @@ class Petitioner(models.Model):
 
     def __str__(self) -> str:
         return self.masked_name
-
-    @property
-    def masked_name(self) -> str:
-        return mask_name(self.name)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
 
 
 class TrackingCounter(models.Model):
@@ -312,15 +300,7 @@ class PetitionPetitioner(models.Model):
         return f"{self.petition_id}/{self.petitioner_id}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The timeline is append-only.")
-
-    def delete(self):
-        raise TypeError("The timeline is append-only.")
-
-
-class TimelineEntry(models.Model):
+class TimelineEntry(AppendOnlyModel):
     """One action on a petition. Written in the transaction of the change; never edited."""
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="timeline")
@@ -335,7 +315,7 @@ class TimelineEntry(models.Model):
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("shown to the resident"), default=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_message = "The timeline is append-only."
 
     class Meta:
         verbose_name = _("timeline entry")
@@ -344,14 +324,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The timeline is append-only.")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
