@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "accountability",
     "patrols",
     "reports",
+    "duty",
+    "open311",
     "desk",
 ]
 
