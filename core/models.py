@@ -149,6 +149,12 @@ class User(AbstractUser):
             raise ValidationError({"village": _("The village must lie in the staff member's town.")})
 
     @property
+    def masked_phone(self) -> str:
+        from core.identity import mask_phone
+
+        return mask_phone(self.phone)
+
+    @property
     def display_name(self) -> str:
         return self.full_name or self.get_username()
 
@@ -227,24 +233,81 @@ class CalendarDay(models.Model):
             raise ValidationError({"date": _("A make-up working day falls on a Saturday or a Sunday.")})
 
 
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each user chooses per kind whether it also goes by
+    e-mail or SMS (the in-app inbox always gets it)."""
+
+    GENERAL = "general", _("general")
+    CASE = "case", _("cases assigned or changed")
+    DEADLINE = "deadline", _("deadlines turning amber or red")
+    RISK = "risk", _("risks found by grid workers")
+    MEETING = "meeting", _("liaison meetings and their decisions")
+    SUPERVISION = "supervision", _("supervision by the discipline committee")
+    REPORT = "report", _("weekly circulars and monthly analyses")
+
+
+class Delivery(models.TextChoices):
+    NOT_WANTED = "", _("not sent")
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
 class Notification(models.Model):
-    """A message to one member of staff, shown on their home page until read."""
+    """A message to one member of staff: in the inbox at once (written in the transaction of
+    the change it reports), and by e-mail / SMS when the user wants it, delivered by the job
+    runner after the commit. Rows still pending are picked up again, so nothing is lost while
+    the broker or the worker is down."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=NotificationKind.choices, default=NotificationKind.GENERAL
+    )
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_state = models.CharField(_("e-mail"), max_length=8, choices=Delivery.choices, blank=True, default="")
+    sms_state = models.CharField(_("SMS"), max_length=8, choices=Delivery.choices, blank=True, default="")
+    delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    # Set while a worker sends it; a claim older than the stale limit is taken over.
+    delivery_claimed_at = models.DateTimeField(null=True, blank=True)
+    delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["created_at"],
+                name="notification_undelivered",
+                condition=Q(email_state="pending") | Q(sms_state="pending"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """One user's choice for one kind of notification. Without a row the defaults in
+    ``core.notifications.DEFAULTS`` apply."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(_("kind"), max_length=12, choices=NotificationKind.choices)
+    email = models.BooleanField(_("by e-mail"), default=True)
+    sms = models.BooleanField(_("by SMS"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}"
 
 
 class IdempotencyKey(models.Model):

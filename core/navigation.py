@@ -28,6 +28,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("home", _("My desk"), "core:home", ALL_ROLES),
     NavItem("villages", _("Villages"), "core:villages", ALL_ROLES),
+    NavItem("notifications", _("Notifications"), "core:notifications", ALL_ROLES),
     NavItem("admin", _("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Grid, JobHeartbeat, Role, Town, User, Village
+from core.notifications import notification_mark_read, notifications_send  # noqa: F401 (the callers' entry)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -113,28 +114,6 @@ def heartbeat_record(*, name: str) -> JobHeartbeat:
     now = timezone.now()
     heartbeat, _ = JobHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": now})
     return heartbeat
-
-
-def notifications_send(*, recipients, title: str, body: str = "", url: str = "") -> int:
-    """Tell each recipient once (a user listed twice gets one message). Call inside the
-    transaction of the change it reports, so the alert and the change stand or fall together."""
-    from core.models import Notification
-
-    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
-    Notification.objects.bulk_create(
-        Notification(recipient=user, title=title[:120], body=body, url=url) for user in unique.values()
-    )
-    return len(unique)
-
-
-def notification_mark_read(*, user, notification_id: int) -> bool:
-    from core.models import Notification
-
-    return bool(
-        Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-    )
 
 
 class AlreadyApplied(Exception):

@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core import services
+from core import notifications, services
+from core.forms import NotificationPreferencesForm
 from core.models import Role
 from core.permissions import villages_visible_to
 from core.selectors import job_runner_status
@@ -47,6 +51,34 @@ def notification_read(request, pk: int):
     return redirect(
         target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "core:home"
     )
+
+
+@login_required
+@require_GET
+def notification_inbox(request):
+    """Every notification of the signed-in user, newest first, unread ones marked."""
+    page = Paginator(request.user.notifications.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    unread = request.user.notifications.filter(read_at__isnull=True).count()
+    return render(request, "core/notifications.html", {"page": page, "unread": unread})
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.notifications_mark_all_read(user=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("core:notifications")
+
+
+@login_required
+def notification_settings(request):
+    """Which kinds of notification also come by e-mail or SMS (the inbox gets them all)."""
+    form = NotificationPreferencesForm(request.POST or None, current=notifications.preferences_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_preferences_set(user=request.user, choices=form.choices())
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("core:notification_settings")
+    return render(request, "core/notification_settings.html", {"form": form})
 
 
 @never_cache
