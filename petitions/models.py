@@ -248,6 +248,9 @@ class Petition(models.Model):
     re_review_answered_at = models.DateTimeField(_("re-review answered at"), null=True, blank=True)
 
     next_due = models.DateField(_("next deadline"), null=True, blank=True, db_index=True)
+    # The light and deadline the daily sweep last alerted about, so each turn is told once.
+    alerted_light = models.CharField(_("alerted light"), max_length=5, blank=True)
+    alerted_due = models.DateField(_("alerted deadline"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
