@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django import forms as django_forms
 from django.utils.translation import gettext as _
 
-from petitions import clocks, forms, services
+from petitions import clocks, forms, responsibility, services
 from petitions.errors import InvalidInput
 from petitions.models import Petition
 from petitions.permissions import can_act
@@ -176,6 +176,13 @@ ACTIONS: dict[str, ActionSpec] = dict(
                 petition=petition, actor=actor, version=data["version"], text=data["text"]
             ),
             "primary",
+        ),
+        _spec(
+            Action.SET_RESPONSIBLE,
+            forms.SetResponsibleForm,
+            lambda petition, actor, data: responsibility.petition_set_responsible(
+                petition=petition, actor=actor, version=data["version"], leader=data["leader"], reason=data["reason"]
+            ),
         ),
         _spec(
             Action.LINK_REPEAT,

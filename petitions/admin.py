@@ -6,6 +6,7 @@ from petitions.models import (
     HandlingUnit,
     Petition,
     Petitioner,
+    ResponsibilityRule,
     RevealLog,
     TimeLimit,
     TimelineEntry,
@@ -41,6 +42,17 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     filter_horizontal = ["members"]
     autocomplete_fields = ["head"]
     list_select_related = ["village", "head"]
+
+
+@admin.register(ResponsibilityRule)
+class ResponsibilityRuleAdmin(admin.ModelAdmin):
+    """The default responsibility table (谁主管谁负责): category × village → unit and leader."""
+
+    list_display = ["category", "village", "unit", "leader", "town"]
+    list_filter = ["town", "unit", "leader"]
+    search_fields = ["category__name", "village__name", "unit__name", "leader__full_name"]
+    list_select_related = ["category__parent", "village", "unit", "leader", "town"]
+    autocomplete_fields = ["category", "village", "unit", "leader"]
 
 
 @admin.register(TimeLimit)

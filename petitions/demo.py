@@ -27,9 +27,11 @@ from petitions.models import (
     Petition,
     Petitioner,
     PetitionPetitioner,
+    ResponsibilityRule,
     TimelineEntry,
     TrackingCounter,
 )
+from petitions.responsibility import pick
 from petitions.services import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH
 from petitions.states import Action, Channel, Kind, Mode, Origin, Outcome, Satisfaction, State
 
@@ -149,6 +151,7 @@ class DemoTown:
         self.clerks = [u for u in staff if u.role == Role.DESK_CLERK]
         self.leaders = [u for u in staff if u.role == Role.LEADER]
         self.inspectors = [u for u in staff if u.role == Role.INSPECTOR]
+        self.rules = list(ResponsibilityRule.objects.filter(town=town).select_related("leader"))
         self.agents = {u.village_id: u for u in staff if u.role == Role.VILLAGE_AGENT}
         self.people: list[Petitioner] = []
         self.last_petition: dict[int, Petition] = {}  # id(person) → their latest petition
@@ -235,7 +238,10 @@ class DemoTown:
         p.routed_at = p.accepted_at = routed
         p.notify_due = clocks.due(Key.NOTIFY, route_day)
         p.handle_due = clocks.handle_due(route_day, upstream_due=p.upstream_due)
-        p.responsible_leader = rng.choice(self.leaders)
+        chosen = rng.choice(self.leaders)
+        rule = pick(self.rules, category=p.category, village_id=p.village_id)
+        # Accusations have no responsible leader: the discipline committee answers for them.
+        p.responsible_leader = None if accusation else (rule.leader if rule else chosen)
         if accusation:
             p.mode, p.unit = Mode.ASSIGNED, self.units["镇纪委"]
         elif p.kind == Kind.ENQUIRY or rng.random() < 0.15:
@@ -379,3 +385,49 @@ def staff_units(*, town: Town) -> None:
         unit.members.add(*village_staff)
         unit.head = next((u for u in village_staff if u.role == Role.VILLAGE_AGENT), None)
         unit.save(update_fields=["head"])
+
+
+# The demo town's responsibility table (谁主管谁负责): top-level category → office and leader.
+RESPONSIBILITY = {
+    None: ("信访接待中心", "镇党委副书记"),
+    "land": ("自然资源和规划所", "副镇长"),
+    "wages": ("劳动保障所", "镇长"),
+    "neighbours": ("司法所", "镇政法委员"),
+    "family": ("司法所", "镇政法委员"),
+    "environment": ("生态环境办公室", "副镇长"),
+    "roads-water": ("规划建设办公室", "副镇长"),
+    "social-security": ("社会事务办公室", "镇党委副书记"),
+    "housing": ("规划建设办公室", "镇长"),
+    "village-affairs": ("党政办公室", "镇党委副书记"),
+    "public-order": ("派出所", "镇政法委员"),
+}
+
+
+@transaction.atomic
+def responsibility_rules(*, town: Town) -> int:
+    """Seed the default responsibility table once; an administrator edits it afterwards."""
+    if ResponsibilityRule.objects.filter(town=town).exists():
+        return 0
+    units = {u.name: u for u in HandlingUnit.objects.filter(town=town)}
+    leaders = {u.title: u for u in User.objects.filter(town=town, role=Role.LEADER).order_by("username")}
+    categories = {c.code: c for c in Category.objects.filter(parent__isnull=True)}
+    rules = []
+    for code, (unit, title) in RESPONSIBILITY.items():
+        if unit in units and title in leaders and (code is None or code in categories):
+            rules.append(
+                ResponsibilityRule(town=town, category=categories.get(code), unit=units[unit], leader=leaders[title])
+            )
+    # The town seat's land matters are the biggest: the town head answers for them.
+    seat = town.villages.filter(name__startswith="东河口").order_by("code").first()
+    if seat is not None and "land" in categories and "镇长" in leaders:
+        rules.append(
+            ResponsibilityRule(
+                town=town,
+                category=categories["land"],
+                village=seat,
+                unit=units["自然资源和规划所"],
+                leader=leaders["镇长"],
+            )
+        )
+    ResponsibilityRule.objects.bulk_create(rules)
+    return len(rules)

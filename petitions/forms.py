@@ -92,11 +92,24 @@ class IntakeForm(forms.Form):
     is_key_matter = forms.BooleanField(label=_("Key matter"), required=False)
     is_public_interest = forms.BooleanField(label=_("Public interest"), required=False)
     repeat_of = forms.CharField(label=_("Repeat of (tracking number)"), max_length=20, required=False)
+    responsible_leader = forms.ModelChoiceField(
+        label=_("Responsible leader"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("The default from the responsibility table"),
+    )
+    responsibility_reason = forms.CharField(
+        label=_("Why another leader than the default"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, town=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = leaf_categories()
         if town is not None:
+            self.fields["responsible_leader"].queryset = _staff(town, Role.LEADER)
             self.fields["village"].queryset = Village.objects.filter(town=town)
             self.fields["grid"].queryset = Grid.objects.filter(village__town=town).select_related("village")
 
@@ -191,6 +204,8 @@ class PeopleMixin(forms.Form):
 
     def set_people(self, town):
         self.fields["leader"].queryset = _staff(town, Role.LEADER)
+        if getattr(self, "petition", None) is not None:
+            self.fields["leader"].initial = self.petition.responsible_leader_id
         self.fields["handler"].queryset = User.objects.filter(town=town, is_active=True).exclude(
             role__in=[Role.MEDIATOR, Role.ADMIN]
         )
@@ -217,7 +232,12 @@ class AssignForm(ActionForm, PeopleMixin):
         super().__init__(*args, **kwargs)
         self.set_people(self.petition.town)
         self.fields["unit"].queryset = HandlingUnit.objects.filter(town=self.petition.town, active=True)
-        if self.petition.village_id:
+        from petitions.responsibility import default_for
+
+        rule = default_for(town=self.petition.town, category=self.petition.category, village=self.petition.village)
+        if rule is not None and rule.unit.active:
+            self.fields["unit"].initial = rule.unit_id
+        elif self.petition.village_id:
             self.fields["unit"].initial = HandlingUnit.objects.filter(village_id=self.petition.village_id).first()
 
 
@@ -284,6 +304,17 @@ class AttachForm(ActionForm):
 
 class LinkRepeatForm(ActionForm):
     earlier = forms.CharField(label=_("Earlier tracking number"), max_length=20)
+
+
+class SetResponsibleForm(ActionForm):
+    leader = forms.ModelChoiceField(label=_("Responsible leader"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = _staff(self.petition.town, Role.LEADER).exclude(
+            pk=self.petition.responsible_leader_id
+        )
 
 
 class RevealForm(forms.Form):

@@ -84,6 +84,77 @@ class Category(models.Model):
             raise ValidationError({"parent": _("Categories have two levels only.")})
 
 
+class ResponsibilityRule(models.Model):
+    """Who answers for a matter by default (谁主管谁负责): the handling unit and the responsible
+    leader (包案领导) for a category (a leaf, or a whole top-level category) in a village, or
+    for any village or any category. The most specific rule wins: category and village, then
+    category, then village, then the town's fallback. The desk sees the default on intake and
+    may choose another leader with a reason."""
+
+    town = models.ForeignKey(
+        Town, on_delete=models.CASCADE, related_name="responsibility_rules", verbose_name=_("town")
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+        help_text=_("Empty: any category."),
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("village"),
+        help_text=_("Empty: any village."),
+    )
+    unit = models.ForeignKey(
+        "HandlingUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("handling unit")
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible leader"),
+        limit_choices_to={"role": "leader"},
+    )
+
+    class Meta:
+        verbose_name = _("responsibility rule")
+        verbose_name_plural = _("responsibility rules")
+        ordering = ["town", "category__sort", "village__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "category", "village"], name="one_rule_per_category_village"),
+            models.UniqueConstraint(
+                fields=["town", "category"], condition=Q(village__isnull=True), name="one_rule_per_category"
+            ),
+            models.UniqueConstraint(
+                fields=["town", "village"], condition=Q(category__isnull=True), name="one_rule_per_village"
+            ),
+            models.UniqueConstraint(
+                fields=["town"], condition=Q(category__isnull=True, village__isnull=True), name="one_fallback_rule"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or _('any category')} · {self.village or _('any village')} → {self.unit}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.village_id and self.town_id and self.village.town_id != self.town_id:
+            errors["village"] = _("The village must lie in the rule's town.")
+        if self.unit_id and self.town_id and self.unit.town_id != self.town_id:
+            errors["unit"] = _("Choose a handling unit of this town.")
+        if self.leader_id and (self.leader.role != "leader" or self.leader.town_id != self.town_id):
+            errors["leader"] = _("The responsible leader must be a leader of this town.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class TimeLimit(models.Model):
     """The legal time limits, editable by an administrator. Defaults follow the 2022
     Regulations on Petition Work (信访工作条例)."""

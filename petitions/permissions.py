@@ -55,7 +55,12 @@ def _in_unit(user, petition: Petition) -> bool:
         return False
     if petition.unit.village_id is not None and user.role == Role.VILLAGE_AGENT:
         return petition.unit.village_id == user.village_id
-    return petition.unit.members.filter(pk=user.pk).exists()
+    # The case page asks once per action; remember the answer on this petition object.
+    memo = petition.__dict__.setdefault("_unit_membership", {})
+    key = (petition.unit_id, user.pk)
+    if key not in memo:
+        memo[key] = petition.unit.members.filter(pk=user.pk).exists()
+    return memo[key]
 
 
 def can_act(user, petition: Petition, action: str) -> bool:
@@ -65,10 +70,10 @@ def can_act(user, petition: Petition, action: str) -> bool:
     if petition.kind == Kind.ACCUSATION:
         # The discipline committee handles accusations from end to end (Art. 22): they are
         # assigned to it, never accepted by the reception centre, and it cannot object to them.
-        return role == Role.INSPECTOR and action not in (Action.ACCEPT, Action.OBJECT)
+        return role == Role.INSPECTOR and action not in (Action.ACCEPT, Action.OBJECT, Action.SET_RESPONSIBLE)
     if action in ROUTING:
         return role in (Role.DESK_CLERK, Role.LEADER)
-    if action in (Action.REFER_MEETING, Action.MEETING_DECISION):
+    if action in (Action.REFER_MEETING, Action.MEETING_DECISION, Action.SET_RESPONSIBLE):
         return role in (Role.DESK_CLERK, Role.LEADER)  # the meeting's secretary or chair records it
     if action == Action.OBJECT:
         return petition.mode == Mode.ASSIGNED and _in_unit(user, petition)

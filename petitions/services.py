@@ -166,6 +166,8 @@ def petition_register(
     client_token: uuid.UUID | None = None,
     files: Sequence = (),
     files_public: bool = False,
+    responsible_leader=None,
+    responsibility_reason: str = "",
 ) -> Registered:
     """Register a petition from any channel. With a client token, a repeated submission
     (a double tap, a retried request) returns the first petition instead of a second one."""
@@ -185,6 +187,16 @@ def petition_register(
         anonymous=anonymous,
         headcount=headcount,
         files=files,
+    )
+    from petitions.responsibility import choose_leader
+
+    leader, leader_note = choose_leader(
+        town=town,
+        kind=kind,
+        category=category,
+        village=village,
+        leader=responsible_leader,
+        reason=responsibility_reason,
     )
     now = timezone.now()
     today = timezone.localdate(now)
@@ -219,6 +231,7 @@ def petition_register(
                 registered_at=now,
                 registered_by=actor,
                 route_due=clocks.due(Key.ROUTE, today),
+                responsible_leader=leader,
             )
             petition.next_due = clocks.next_due(petition)
             petition.save()
@@ -237,6 +250,17 @@ def petition_register(
                 note=_("Registered (%(channel)s).") % {"channel": petition.get_channel_display()},
                 public=True,
             )
+            if leader_note:  # staff only: residents do not see staff names
+                TimelineEntry.objects.create(
+                    petition=petition,
+                    at=now,
+                    actor=actor,
+                    action=Action.NOTE,
+                    from_state=State.REGISTERED,
+                    to_state=State.REGISTERED,
+                    note=leader_note,
+                    public=False,
+                )
             for upload in files:
                 attachment_add(petition=petition, upload=upload, uploaded_by=actor, public=files_public)
     except IntegrityError:

@@ -41,6 +41,7 @@ class Action(models.TextChoices):
     LINK_REPEAT = "link_repeat", _("link to an earlier petition")
     REFER_MEETING = "refer_meeting", _("put before a liaison meeting")
     MEETING_DECISION = "meeting_decision", _("record a liaison meeting's decision")
+    SET_RESPONSIBLE = "set_responsible", _("change the responsible leader")
 
 
 class Channel(models.TextChoices):

@@ -42,6 +42,11 @@ ALLOWED: dict[str, dict[str, frozenset[str]]] = {
         for state in (State.REGISTERED, State.HANDLING, State.REPLIED, State.UNDER_REVIEW, State.UNDER_RE_REVIEW)
     },
     Action.LINK_REPEAT: {state: frozenset({state}) for state in (State.REGISTERED, State.HANDLING)},
+    # Who answers for the case (谁主管谁负责) may change while it is open, with a reason.
+    Action.SET_RESPONSIBLE: {
+        state: frozenset({state})
+        for state in (State.REGISTERED, State.HANDLING, State.REPLIED, State.UNDER_REVIEW, State.UNDER_RE_REVIEW)
+    },
     # Up-down linkage: the town liaison joint meeting, then the district's, takes up what the
     # desk cannot solve; its decision assigns the case with a deadline (routing or reassigning it).
     Action.REFER_MEETING: {state: frozenset({state}) for state in (State.REGISTERED, State.HANDLING, State.REPLIED)},

@@ -23,6 +23,7 @@ from petitions.export import export_xlsx
 from petitions.models import Attachment
 from petitions.permissions import can_register, get_petition_for_user
 from petitions.privacy import petitioner_reveal
+from petitions.responsibility import rules_table
 from petitions.states import Channel, Origin
 
 PAGE_SIZE = 25
@@ -108,6 +109,8 @@ def petition_intake(request):
                     repeat_of=repeat_of,
                     client_token=data["client_token"],
                     files=request.FILES.getlist("files"),
+                    responsible_leader=data["responsible_leader"],
+                    responsibility_reason=data["responsibility_reason"],
                 )
             except PetitionError as error:
                 form.add_error(None, error.message)
@@ -119,7 +122,11 @@ def petition_intake(request):
                         request, _("Registered as %(number)s.") % {"number": result.petition.tracking_number}
                     )
                 return redirect("petitions:receipt", number=result.petition.tracking_number)
-    return render(request, "petitions/intake.html", {"form": form, "people": people})
+    responsibility = {
+        "rules": rules_table(town),
+        "parents": dict(form.fields["category"].queryset.values_list("pk", "parent_id")),
+    }
+    return render(request, "petitions/intake.html", {"form": form, "people": people, "responsibility": responsibility})
 
 
 @login_required

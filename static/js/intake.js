@@ -44,6 +44,34 @@
     form.elements["repeat_of"].focus();
   });
 
+  // Who answers for it by default: the most specific rule for the category (or its parent)
+  // and the village, as petitions/responsibility.py picks it on the server.
+  var table = document.getElementById("responsibility-rules");
+  var shown = document.getElementById("responsibility-default");
+  function showDefault() {
+    if (!table || !shown) return;
+    var data = JSON.parse(table.textContent);
+    var category = parseInt(value("category"), 10);
+    var village = parseInt(value("village"), 10) || null;
+    if (!category) return;
+    var parent = data.parents[category] || null;
+    var best = null, bestScore = -1;
+    data.rules.forEach(function (rule) {
+      if (rule.category !== null && rule.category !== category && rule.category !== parent) return;
+      if (rule.village !== null && rule.village !== village) return;
+      var score = (rule.category === category ? 20 : rule.category !== null ? 10 : 0) + (rule.village !== null ? 1 : 0);
+      if (score > bestScore) { best = rule; bestScore = score; }
+    });
+    shown.dataset.leader = best ? best.leader : "";
+    shown.textContent = best
+      ? shown.dataset.template.replace("{leader}", best.leader_name).replace("{unit}", best.unit)
+      : shown.dataset.none;
+  }
+  ["category", "village"].forEach(function (name) {
+    var el = form.elements[name];
+    if (el) el.addEventListener("change", showDefault);
+  });
+
   // Draft: everything typed survives a reload or a crash until the petition is saved.
   var skip = { csrfmiddlewaretoken: 1, client_token: 1 };
   function saveDraft() {
@@ -67,6 +95,7 @@
     });
   }
   restoreDraft();
+  showDefault();
   form.addEventListener("input", saveDraft);
   form.addEventListener("change", saveDraft);
 

@@ -17,10 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core import workdays
-from petitions import clocks
+from core.models import Role
+from petitions import clocks, responsibility
 from petitions import services as s
 from petitions.models import Category, HandlingUnit, Petition
 from petitions.states import Action, Channel, Kind, Outcome, Satisfaction, State
+from tests.factories import UserFactory
 from tests.images import png_bytes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -252,6 +254,11 @@ def act(units, register):
             kwargs.setdefault("due", timezone.localdate() + timedelta(days=20))
             kwargs.setdefault("note", "联席会议决定：由综治中心牵头，20日内办结。")
             return s.petition_meeting_decide(**common, **kwargs)
+        if action == Action.SET_RESPONSIBLE:
+            if "leader" not in kwargs:
+                kwargs["leader"] = UserFactory(role=Role.LEADER, town=petition.town, full_name="李副镇长")
+            kwargs.setdefault("reason", "分管领导调整。")
+            return responsibility.petition_set_responsible(**common, **kwargs)
         raise AssertionError(f"no driver for the action {action!r}: add one to tests/petitions/conftest.py")
 
     return _act

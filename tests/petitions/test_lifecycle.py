@@ -63,6 +63,7 @@ ACTOR = {
     Action.LINK_REPEAT: "desk_clerk",
     Action.REFER_MEETING: "desk_clerk",
     Action.MEETING_DECISION: "desk_clerk",
+    Action.SET_RESPONSIBLE: "desk_clerk",
 }
 # Whether the resident sees the timeline entry on the status page.
 PUBLIC = {
@@ -86,6 +87,7 @@ PUBLIC = {
     Action.LINK_REPEAT: False,
     Action.REFER_MEETING: True,  # the resident sees the case went before the joint meeting
     Action.MEETING_DECISION: True,  # and what it decided
+    Action.SET_RESPONSIBLE: False,  # staff names stay off the public page
 }
 
 
@@ -287,8 +289,9 @@ def test_nobody_but_an_inspector_can_do_anything_with_an_accusation(
     for name in NOT_INSPECTORS:
         user = request.getfixturevalue(name)
         assert_not_allowed(lambda user=user: act(action, petition, user, to=to_state), petition)
-    if action in (Action.ACCEPT, Action.OBJECT):
-        # Not accepted for the reception centre to handle, and not refused as "not ours" (Art. 22).
+    if action in (Action.ACCEPT, Action.OBJECT, Action.SET_RESPONSIBLE):
+        # Not accepted for the reception centre to handle, and not refused as "not ours" (Art. 22);
+        # no town leader answers for an accusation.
         assert_not_allowed(lambda: act(action, petition, inspector), petition)
     else:
         assert act(action, petition, inspector, to=to_state).state == to_state

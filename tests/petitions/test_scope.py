@@ -152,6 +152,8 @@ CAN_ACT = [
     (Action.REFER_MEETING, "at_village_a", ROUTERS),
     (Action.MEETING_DECISION, "registered", ROUTERS),
     (Action.MEETING_DECISION, "at_zongzhi", ROUTERS),
+    (Action.SET_RESPONSIBLE, "registered", ROUTERS),
+    (Action.SET_RESPONSIBLE, "at_village_a", ROUTERS),
     *_accusation_rows(),
 ]
 
