@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Grid, Role, User
+from core.models import Grid, NotificationKind, Role, User
 from core.services import notifications_send
 from patrols.models import Patrol, Risk
 from patrols.permissions import can_handle_risk, can_record
@@ -119,6 +119,7 @@ def risk_report(
                     },
                     body=f"{risk.place} · {risk.parties}",
                     url=reverse("patrols:risk", args=[risk.pk]),
+                    kind=NotificationKind.RISK,
                 )
     except IntegrityError:
         if (found := _existing(Risk, client_token)) is not None:
