@@ -1,3 +1,5 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.dates import WEEKDAYS
@@ -72,3 +74,13 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj: CalendarDay) -> str:
         return WEEKDAYS[obj.date.weekday()]
+
+
+# The audit trail (core/audit.py): readable by administrators, never changed or deleted here.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditTrailAdmin(LogEntryAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,4 @@
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -26,3 +27,18 @@ class DeskLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's actor middleware, with the client address taken the desk's way:
+    X-Forwarded-For is believed only from a trusted proxy (core/ratelimit.py)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        from core.ratelimit import client_ip
+
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None

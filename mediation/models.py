@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import BlindIndexField, EncryptedCharField
 from core.identity import MaskedIdentity, mask_phone, validate_id_number, validate_phone
 from core.models import AppendOnlyModel, Town, Village
 from mediation.states import (
@@ -211,10 +212,14 @@ class Party(MaskedIdentity, models.Model):
     case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("side"), max_length=10, choices=PartyRole.choices)
     name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
-    id_number = models.CharField(_("ID card number"), max_length=18, blank=True, validators=[validate_id_number])
+    # Encrypted at rest; found by exact value through the keyed hashes (core/crypto.py).
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    id_number = EncryptedCharField(_("ID card number"), max_length=18, blank=True, validators=[validate_id_number])
+    phone_hash = BlindIndexField(source="phone", kind="phone")
+    id_number_hash = BlindIndexField(source="id_number", kind="id_number")
     address = models.CharField(_("address"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("party")

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import blind_index
 from core.identity import normalize_id_number, normalize_phone
 from core.models import Grid, Role, User, Village
 from petitions import clocks
@@ -81,10 +82,10 @@ class PetitionFilter(django_filters.FilterSet):
         condition = Q(tracking_number__iexact=value) | Q(title__icontains=value) | Q(content__icontains=value)
         phone = normalize_phone(value)
         if phone and phone[0] in "01" and any(ch.isdigit() for ch in phone):
-            condition |= Q(petitioners__phone=phone)
+            condition |= Q(petitioners__phone_hash=blind_index("phone", phone))
         id_number = normalize_id_number(value)
         if len(id_number) == 18:
-            condition |= Q(petitioners__id_number=id_number)
+            condition |= Q(petitioners__id_number_hash=blind_index("id_number", id_number))
         if not any(ch.isdigit() for ch in value):
             condition |= Q(petitioners__name=value)
         matching = Petition.objects.filter(condition).values("pk")

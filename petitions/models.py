@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import BlindIndexField, EncryptedCharField
 from core.identity import MaskedIdentity, validate_id_number, validate_phone
 from core.models import AppendOnlyModel, Grid, Town, Village
 from petitions.states import Action, Channel, Kind, Mode, Origin, Outcome, Satisfaction, State
@@ -190,11 +191,14 @@ class Petitioner(MaskedIdentity, models.Model):
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="petitioners", verbose_name=_("town"))
     name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone], db_index=True)
-    id_number = models.CharField(
-        _("ID card number"), max_length=18, blank=True, validators=[validate_id_number], db_index=True
-    )
+    # Encrypted at rest; found by exact value through the keyed hashes (core/crypto.py).
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    id_number = EncryptedCharField(_("ID card number"), max_length=18, blank=True, validators=[validate_id_number])
+    phone_hash = BlindIndexField(source="phone", kind="phone")
+    id_number_hash = BlindIndexField(source="id_number", kind="id_number")
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Set when the retention period removed the person's details (manage.py anonymise_closed).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     village = models.ForeignKey(
         Village, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("village")
     )
@@ -345,6 +349,12 @@ class Petition(models.Model):
             models.CheckConstraint(
                 condition=~Q(origin="assigned") | ~Q(upstream_reference=""),
                 name="assigned_petition_has_upstream_reference",
+            ),
+            # One case per upstream case: an assignment from above sent twice finds the first.
+            models.UniqueConstraint(
+                fields=["town", "upstream_reference"],
+                condition=~Q(upstream_reference=""),
+                name="upstream_reference_unique_in_town",
             ),
         ]
 

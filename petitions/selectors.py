@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.crypto import blind_index
 from core.identity import normalize_id_number, normalize_phone
 from petitions.filters import PetitionFilter
 from petitions.models import Petition, PetitionPetitioner, TimelineEntry
@@ -58,9 +59,9 @@ def intake_lookup(
     earlier: list[Petition] = []
     person = Q()
     if phone := normalize_phone(phone or ""):
-        person |= Q(petitioners__phone=phone)
+        person |= Q(petitioners__phone_hash=blind_index("phone", phone))
     if id_number := normalize_id_number(id_number or ""):
-        person |= Q(petitioners__id_number=id_number)
+        person |= Q(petitioners__id_number_hash=blind_index("id_number", id_number))
     if person:
         earlier = list(scoped.filter(person).distinct().order_by("-registered_at")[:10])
     since = timezone.now() - timedelta(days=SIMILAR_DAYS)

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.crypto import blind_index
 from core.models import Grid, Role, Town, Village
 from petitions import clocks
 from petitions.attachments import attachment_add
@@ -80,9 +81,11 @@ def _petitioner_for(town: Town, data: PetitionerInput) -> Petitioner:
     """The same person is one Petitioner row: matched by ID number, else by name and phone."""
     existing = None
     if data.id_number:
-        existing = Petitioner.objects.filter(town=town, id_number=data.id_number).first()
+        existing = Petitioner.objects.filter(town=town, id_number_hash=blind_index("id_number", data.id_number)).first()
     if existing is None and data.phone:
-        existing = Petitioner.objects.filter(town=town, phone=data.phone, name=data.name).first()
+        existing = Petitioner.objects.filter(
+            town=town, phone_hash=blind_index("phone", data.phone), name=data.name
+        ).first()
     if existing is not None:
         changed = []
         for attr in ("phone", "id_number", "address", "village"):

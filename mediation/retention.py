@@ -1,0 +1,33 @@
+"""Retention for mediation parties: the same rule as petitioners (petitions/retention.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from mediation.models import Party
+from mediation.states import OPEN_STATES
+
+ANONYMOUS_NAME = "已匿名"
+
+
+def parties_due(before: datetime):
+    return Party.objects.filter(anonymised_at__isnull=True, case__closed_at__lt=before).exclude(
+        case__state__in=OPEN_STATES
+    )
+
+
+def anonymise_closed_mediation(*, before: datetime, dry_run: bool = False) -> int:
+    parties = parties_due(before)
+    count = parties.count()
+    if dry_run:
+        return count
+    with transaction.atomic():
+        now = timezone.now()
+        for party in parties.select_for_update():
+            party.name, party.phone, party.id_number, party.address = ANONYMOUS_NAME, "", "", ""
+            party.anonymised_at = now
+            party.save()
+    return count
