@@ -40,18 +40,3 @@ def _close_connections_opened_beside_playwright():
     from django.db import connections
 
     connections.close_all()
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Transactional tests empty every table after themselves, including the rows the data
-    migrations seeded (categories, time limits, the 2026 holidays): put them back."""
-    import importlib
-
-    from django.apps import apps
-
-    from core.models import CalendarDay
-
-    importlib.import_module("petitions.migrations.0002_reference_data").forwards(apps, None)
-    if not CalendarDay.objects.exists():
-        importlib.import_module("core.migrations.0004_calendar_2026").seed_2026(apps, None)
