@@ -46,7 +46,7 @@ from petitions.models import Category, HandlingUnit, Petition, PetitionPetitione
 from petitions.states import OPEN_STATES, Action, Channel, Kind, Origin, Outcome, Satisfaction, State
 
 TZ = ZoneInfo("Asia/Shanghai")
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2  # 2: accountability figures; accusations kept out of the named lists
 SATISFACTION_FLOOR = 0.85  # units under this satisfaction rate are named in the circular
 WARNING_SIGMAS = 2
 WARNING_MIN_EXCESS = 5
@@ -148,9 +148,11 @@ def _top_categories(qs, *, leaf: bool, limit: int) -> list[dict]:
 
 def _overdue(town: Town, period: Period) -> list[dict]:
     """Open petitions registered by the end of the period whose next deadline passed by then
-    (``next_due`` ≤ the period's last day, i.e. red on the morning after)."""
+    (``next_due`` ≤ the period's last day, i.e. red on the morning after). Reports go to
+    villages and units: accusations (Art. 30) are counted in the totals but never named."""
     rows = (
         Petition.objects.filter(town=town, state__in=OPEN_STATES, registered_at__lt=period.hi, next_due__lte=period.end)
+        .exclude(kind=Kind.ACCUSATION)
         .order_by("next_due", "tracking_number")
         .values(
             "tracking_number",
@@ -245,6 +247,7 @@ def weekly_circular(*, town: Town, week_start: date, floor: float | None = None)
     )
     dissatisfied = (
         TimelineEntry.objects.filter(petition__town=town, action=Action.FOLLOW_UP)
+        .exclude(petition__kind=Kind.ACCUSATION)
         .filter(week.q("at"))
         .filter(Q(to_state=State.HANDLING) | Q(to_state=State.CLOSED, petition__satisfaction=Satisfaction.DISSATISFIED))
         .order_by("at", "id")
@@ -266,10 +269,16 @@ def weekly_circular(*, town: Town, week_start: date, floor: float | None = None)
         "ended_unhandled": counts["ended_unhandled"],
         "overdue": _overdue(town, week),
         "skip_level": list(
-            new.filter(is_skip_level=True).order_by("tracking_number").values_list("tracking_number", flat=True)
+            new.filter(is_skip_level=True)
+            .exclude(kind=Kind.ACCUSATION)
+            .order_by("tracking_number")
+            .values_list("tracking_number", flat=True)
         ),
         "repeat": list(
-            new.filter(is_repeat=True).order_by("tracking_number").values_list("tracking_number", flat=True)
+            new.filter(is_repeat=True)
+            .exclude(kind=Kind.ACCUSATION)
+            .order_by("tracking_number")
+            .values_list("tracking_number", flat=True)
         ),
         "dissatisfied_follow_ups": [
             {
@@ -338,6 +347,7 @@ def _repeat_petitioners(town: Town, end: datetime) -> list[dict]:
         PetitionPetitioner.objects.filter(
             petition__town=town, petition__registered_at__gte=start, petition__registered_at__lt=end
         )
+        .exclude(petition__kind=Kind.ACCUSATION)
         .values("petitioner", "petitioner__name")
         .annotate(n=Count("petition", distinct=True))
         .filter(n__gte=REPEAT_PETITIONER_MIN)
@@ -393,6 +403,79 @@ def _mediation(town: Town, month: Period) -> dict:
     }
 
 
+def top_problems(petitions, month: Period, *, limit: int = 10) -> list[dict]:
+    """The top-problems list (问题清单): the month's most frequent leaf categories, each with
+    the same category's count the month before and the same month a year before."""
+    previous = months_before(month, 1)
+    last_year = months_before(month, 12)
+    top = _top_categories(petitions.filter(month.q("registered_at")), leaf=True, limit=limit)
+    codes = [row["code"] for row in top]
+    compare = petitions.filter(category__code__in=codes).aggregate(
+        **{
+            f"p_{i}": Count("id", filter=previous.q("registered_at") & Q(category__code=c)) for i, c in enumerate(codes)
+        },
+        **{
+            f"y_{i}": Count("id", filter=last_year.q("registered_at") & Q(category__code=c))
+            for i, c in enumerate(codes)
+        },
+    )
+    for i, row in enumerate(top):
+        row["previous_month"] = compare[f"p_{i}"]
+        row["same_month_last_year"] = compare[f"y_{i}"]
+        row["change_vs_previous_month"] = row["count"] - compare[f"p_{i}"]
+        row["change_vs_last_year"] = row["count"] - compare[f"y_{i}"]
+    return top
+
+
+def _accountability(town: Town, month: Period) -> dict:
+    """Liaison meetings held in the month by level and their agenda items; decisions made,
+    carried out and overdue (still not carried out when the month ended, past a deadline on or
+    before its last day); supervisions opened (listed among them), closed, and open at the
+    month's end; accountability records decided in the month, by form."""
+    try:
+        from accountability.models import AccountabilityRecord, Decision, Meeting, Supervision
+        from accountability.states import AccountabilityForm, DecisionState, Level, MeetingState
+    except ImportError:  # pragma: no cover - the app is optional
+        return {}
+    held = Q(date__gte=month.start, date__lte=month.end, state__in=(MeetingState.HELD, MeetingState.CLOSED))
+    meetings = Meeting.objects.filter(held, town=town).aggregate(
+        **{f"level_{level}": Count("id", distinct=True, filter=Q(level=level)) for level in Level.values},
+        agenda_items=Count("items"),
+    )
+    decisions = Decision.objects.filter(item__meeting__town=town).aggregate(
+        made=Count("id", filter=month.q("decided_at")),
+        sent_to_district=Count("id", filter=month.q("decided_at") & Q(state=DecisionState.SENT_TO_DISTRICT)),
+        carried_out=Count("id", filter=month.q("carried_out_at")),
+        overdue=Count(
+            "id",
+            filter=Q(decided_at__lt=month.hi, deadline__lte=month.end)
+            & ~Q(state=DecisionState.SENT_TO_DISTRICT)
+            & (Q(carried_out_at__isnull=True) | Q(carried_out_at__gte=month.hi)),
+        ),
+    )
+    supervisions = Supervision.objects.filter(town=town).aggregate(
+        opened=Count("id", filter=month.q("opened_at")),
+        listed=Count("id", filter=month.q("opened_at") & Q(listed=True)),
+        closed=Count("id", filter=month.q("closed_at")),
+        open_at_month_end=Count(
+            "id", filter=Q(opened_at__lt=month.hi) & (Q(closed_at__isnull=True) | Q(closed_at__gte=month.hi))
+        ),
+    )
+    in_month = Q(decided_on__gte=month.start, decided_on__lte=month.end)
+    records = AccountabilityRecord.objects.filter(town=town).aggregate(
+        total=Count("id", filter=in_month),
+        **{f"form_{form}": Count("id", filter=in_month & Q(form=form)) for form in AccountabilityForm.values},
+    )
+    return {
+        "meetings": {level: meetings[f"level_{level}"] for level in Level.values},
+        "agenda_items": meetings["agenda_items"],
+        "decisions": decisions,
+        "supervisions": supervisions,
+        "records": records["total"],
+        "records_by_form": {form: records[f"form_{form}"] for form in AccountabilityForm.values},
+    }
+
+
 def monthly_analysis(*, town: Town, month_start: date) -> dict:
     """The monthly demand analysis (诉求分析研判) for the calendar month of ``month_start``.
     Rates as defined in the module docstring; per-unit figures follow the petitions routed to
@@ -400,8 +483,6 @@ def monthly_analysis(*, town: Town, month_start: date) -> dict:
     / dispatched, on-time rate = closed on time / closed, dissatisfied = rated dissatisfied or
     sent back to be redone."""
     month = month_of(month_start)
-    previous = months_before(month, 1)
-    last_year = months_before(month, 12)
     petitions = Petition.objects.filter(town=town)
     new = petitions.filter(month.q("registered_at"))
     replied = month.q("replied_at")
@@ -433,23 +514,7 @@ def monthly_analysis(*, town: Town, month_start: date) -> dict:
             returns=Count("id", filter=Q(action=Action.OBJECT)),
         )
     )
-    # The top-problems list: leaf categories, with the same categories' counts before.
-    top = _top_categories(new, leaf=True, limit=10)
-    codes = [row["code"] for row in top]
-    compare = petitions.filter(category__code__in=codes).aggregate(
-        **{
-            f"p_{i}": Count("id", filter=previous.q("registered_at") & Q(category__code=c)) for i, c in enumerate(codes)
-        },
-        **{
-            f"y_{i}": Count("id", filter=last_year.q("registered_at") & Q(category__code=c))
-            for i, c in enumerate(codes)
-        },
-    )
-    for i, row in enumerate(top):
-        row["previous_month"] = compare[f"p_{i}"]
-        row["same_month_last_year"] = compare[f"y_{i}"]
-        row["change_vs_previous_month"] = row["count"] - compare[f"p_{i}"]
-        row["change_vs_last_year"] = row["count"] - compare[f"y_{i}"]
+    top = top_problems(petitions, month)
     villages = list(
         Village.objects.filter(town=town)
         .annotate(n=Count("petitions", filter=month.q("petitions__registered_at")))
@@ -509,8 +574,7 @@ def monthly_analysis(*, town: Town, month_start: date) -> dict:
         "skip_level": totals["skip_level"],
         "repeat": totals["repeat"],
         "mediation": _mediation(town, month),
-        # Filled when the accountability app (liaison meetings, supervision, 问责) exists.
-        "accountability": None,
+        "accountability": _accountability(town, month),
         "early_warning": {
             "rule": {"sigmas": WARNING_SIGMAS, "min_excess": WARNING_MIN_EXCESS, "baseline_months": 12},
             "categories": category_warnings,
@@ -522,3 +586,43 @@ def monthly_analysis(*, town: Town, month_start: date) -> dict:
 
 def town_leaders(town: Town):
     return get_user_model().objects.filter(town=town, role=Role.LEADER, is_active=True)
+
+
+def village_agents(town: Town):
+    """The villages hear of each report through their petition agents (村级信访代办员)."""
+    return get_user_model().objects.filter(town=town, role=Role.VILLAGE_AGENT, is_active=True)
+
+
+# --- job runs ------------------------------------------------------------------------------
+
+FAILURES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    name: str
+    runs: int
+    failures: int
+    last: object  # the latest JobRun
+
+
+def job_overview(*, failures_shown: int = FAILURES_SHOWN) -> dict:
+    """Each job's latest run with its run and failure counts, and the latest failures: three
+    queries however many runs are stored."""
+    from django.db.models import Max
+
+    from reports.models import JobRun
+
+    stats = list(
+        JobRun.objects.values("name")
+        .annotate(runs=Count("id"), failures=Count("id", filter=Q(ok=False)), latest=Max("started_at"))
+        .order_by("name")
+    )
+    latest = Q(pk__in=[])
+    for row in stats:
+        latest |= Q(name=row["name"], started_at=row["latest"])
+    last = {run.name: run for run in JobRun.objects.filter(latest).order_by("id")}  # the later of a tie wins
+    return {
+        "jobs": [JobSummary(r["name"], r["runs"], r["failures"], last.get(r["name"])) for r in stats],
+        "failures": list(JobRun.objects.filter(ok=False).order_by("-started_at", "-id")[:failures_shown]),
+    }

@@ -6,10 +6,11 @@ import logging
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Town
+from core.models import NotificationKind, Town
 from core.services import notifications_send
 from reports import selectors
 from reports.models import JobRun, ReportSnapshot
@@ -60,7 +61,9 @@ def report_generate(*, kind: str, town: Town, period_start: date, actor=None) ->
                 generated_by=actor if getattr(actor, "pk", None) else None,
             )
             notifications_send(
-                recipients=list(selectors.town_leaders(town)),
+                recipients=[*selectors.town_leaders(town), *selectors.village_agents(town)],
+                url=reverse("reports:detail", args=[snapshot.pk]),
+                kind=NotificationKind.REPORT,
                 title=_("%(report)s %(start)s – %(end)s is ready")
                 % {"report": snapshot.get_kind_display(), "start": period.start, "end": period.end},
                 body=_("%(count)s petitions registered in the period.")
@@ -70,6 +73,25 @@ def report_generate(*, kind: str, town: Town, period_start: date, actor=None) ->
         # Another run made it between our look and our insert.
         return ReportSnapshot.objects.get(kind=kind, town=town, period_start=period.start)
     return snapshot
+
+
+def report_request(*, kind: str, town: Town, day: date, actor) -> ReportSnapshot | None:
+    """An administrator asks for the report of a past period. The existing snapshot when
+    there is one (never a second); otherwise the job is queued after the caller's transaction
+    commits and None is returned. Queued twice, it still makes one snapshot."""
+    from reports import tasks
+
+    if kind not in Kind.values:
+        raise ValueError(f"unknown report kind {kind!r}")
+    period = report_period(kind=kind, day=day)
+    if period.end >= timezone.localdate():
+        raise ValueError("only a period that has ended can be reported on")
+    existing = ReportSnapshot.objects.filter(kind=kind, town=town, period_start=period.start).first()
+    if existing is not None:
+        return existing
+    args = (kind, town.pk, period.start.isoformat(), getattr(actor, "pk", None))
+    transaction.on_commit(lambda: tasks.generate_report.delay(*args))
+    return None
 
 
 def reports_generate_due(*, kind: str, today: date | None = None) -> list[ReportSnapshot]:

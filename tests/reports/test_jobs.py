@@ -1,12 +1,14 @@
 """Early-warning rule, one snapshot per period, the scheduled jobs and a real worker, the demo year."""
 
 import time
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
+from accountability.models import AccountabilityRecord, AgendaItem, Meeting, Supervision
+from accountability.states import MeetingState
 from config.celery import app
 from core.models import Notification
 from petitions.models import Category
@@ -15,6 +17,7 @@ from reports.models import JobRun, ReportSnapshot
 
 WEEKLY = ReportSnapshot.Kind.WEEKLY_CIRCULAR
 MONTHLY = ReportSnapshot.Kind.MONTHLY_ANALYSIS
+END = date(2026, 12, 1)  # the demo year's analyses: January to November
 
 
 def test_early_warning_flags_only_far_above_the_baseline(clock, register, town, village_a):
@@ -107,3 +110,13 @@ def test_the_demo_years_monthly_analyses_add_up_to_860(clock):
     assert sum(sum(c["count"] for c in f["by_category"]) for f in months) == 860
     assert sum(sum(v["count"] for v in f["by_village"]) + f["without_village"] for f in months) == 860
     assert all(f["rates"]["satisfaction"] in (None, 1.0) for f in months)  # the article: 100%
+    # The demo's liaison meetings, supervisions and accountability records, month by month.
+    held = Meeting.objects.filter(town=town, state__in=(MeetingState.HELD, MeetingState.CLOSED), date__lt=END)
+    assert sum(sum(f["accountability"]["meetings"].values()) for f in months) == held.count() > 0
+    assert (
+        sum(f["accountability"]["agenda_items"] for f in months) == AgendaItem.objects.filter(meeting__in=held).count()
+    )
+    records = AccountabilityRecord.objects.filter(town=town, decided_on__lt=END)
+    assert sum(f["accountability"]["records"] for f in months) == records.count() > 0
+    opened = Supervision.objects.filter(town=town, opened_at__lt=datetime(2026, 12, 1, tzinfo=selectors.TZ))
+    assert sum(f["accountability"]["supervisions"]["opened"] for f in months) == opened.count() > 0
