@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from core.crypto import blind_index
 from core.models import Role
 from petitions import clocks
 from petitions import services as s
@@ -570,8 +571,8 @@ def test_the_same_person_petitioning_twice_is_one_petitioner(register, village_a
         title="又来反映",
         petitioners=[s.PetitionerInput(name="刘芳", phone="13987654321", id_number=VALID_ID, address="东河口村3组")],
     )
-    assert Petitioner.objects.filter(id_number=VALID_ID).count() == 1
-    person = Petitioner.objects.get(id_number=VALID_ID)
+    assert Petitioner.objects.filter(id_number_hash=blind_index("id_number", VALID_ID)).count() == 1
+    person = Petitioner.objects.get(id_number_hash=blind_index("id_number", VALID_ID))
     assert list(first.petitioners.all()) == list(second.petitioners.all()) == [person]
     # What was missing is filled in; what was known is kept.
     assert (person.phone, person.address) == (PHONE, "东河口村3组")
@@ -582,7 +583,7 @@ def test_a_person_without_id_number_is_matched_by_name_and_phone(register):
     register(petitioners=[s.PetitionerInput(name="黄伟", phone="13712345678")])
     register(petitioners=[s.PetitionerInput(name="黄丽", phone="13712345678")])
     register(petitioners=[s.PetitionerInput(name="黄伟", phone="13712345678", id_number=OTHER_ID)])
-    assert Petitioner.objects.filter(phone="13712345678").count() == 2
+    assert Petitioner.objects.filter(phone_hash=blind_index("phone", "13712345678")).count() == 2
     assert Petitioner.objects.get(name="黄伟").id_number == OTHER_ID
 
 
