@@ -3,7 +3,16 @@
 
 from django.contrib import admin
 
-from accountability.models import AccountabilityRecord, AgendaItem, Decision, Event, Meeting, Supervision
+from accountability.models import (
+    AccountabilityRecord,
+    AgendaItem,
+    CandidateEntry,
+    CandidateList,
+    Decision,
+    Event,
+    Meeting,
+    Supervision,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,3 +69,24 @@ class AccountabilityRecordAdmin(ReadOnlyAdmin):
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "actor", "meeting", "supervision", "record"]
     list_filter = ["kind"]
+
+
+class CandidateEntryInline(admin.TabularInline):
+    model = CandidateEntry
+    fields = ["rule", "petition", "decision", "detail"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CandidateList)
+class CandidateListAdmin(ReadOnlyAdmin):
+    list_display = ["day", "town", "built_at"]
+    list_filter = ["town"]
+    date_hierarchy = "day"
+    inlines = [CandidateEntryInline]

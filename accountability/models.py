@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability.states import (
     AccountabilityForm,
     AgendaReason,
+    CandidateRule,
     DecisionState,
     EventKind,
     Level,
@@ -227,3 +228,53 @@ class Event(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class CandidateList(models.Model):
+    """The discipline committee's candidates list of one town for one day, built once by
+    the daily job (`accountability.tasks.build_candidate_lists`)."""
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+", verbose_name=_("town"))
+    day = models.DateField(_("day"))
+    built_at = models.DateTimeField(_("built at"))
+
+    class Meta:
+        verbose_name = _("candidates list")
+        verbose_name_plural = _("candidates lists")
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["town", "day"], name="one_candidate_list_per_town_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.day:%Y-%m-%d}"
+
+
+class CandidateEntry(models.Model):
+    """One case (or one meeting decision) a rule names on a day's list."""
+
+    candidate_list = models.ForeignKey(CandidateList, on_delete=models.CASCADE, related_name="entries")
+    rule = models.CharField(_("rule"), max_length=20, choices=CandidateRule.choices)
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="+", verbose_name=_("petition"))
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decision")
+    )
+    detail = models.CharField(_("detail"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["candidate_list", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate_list", "rule", "petition"],
+                condition=Q(decision__isnull=True),
+                name="candidate_once_per_list_rule_petition",
+            ),
+            models.UniqueConstraint(
+                fields=["candidate_list", "rule", "decision"],
+                condition=Q(decision__isnull=False),
+                name="candidate_once_per_list_rule_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_list} {self.rule} {self.petition_id}"

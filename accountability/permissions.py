@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accountability.models import AccountabilityRecord, Meeting, Supervision
+from accountability.models import AccountabilityRecord, Decision, Meeting, Supervision
+from accountability.states import DecisionState
 from core.models import Role
 from petitions.models import HandlingUnit, Petition
 from petitions.states import Kind
@@ -116,3 +117,75 @@ def accountability_records_visible_to(user) -> QuerySet[AccountabilityRecord]:
 
 def can_record_accountability(user) -> bool:
     return user.is_authenticated and _role(user) == Role.INSPECTOR
+
+
+# --- Decisions, candidates, tracing and the leader's page ---------------------------------------
+
+
+def decisions_visible_to(user) -> QuerySet[Decision]:
+    """Meeting decisions: town staff, leaders and inspectors see the town's; a unit's staff
+    the decisions their unit carries out; anyone the decisions they answer for. Never one of
+    an accusation but for inspectors (none should exist: accusations never reach an agenda)."""
+    if not user.is_authenticated:
+        return Decision.objects.none()
+    role = _role(user)
+    decisions = Decision.objects.all()
+    if user.town_id is not None:
+        decisions = decisions.filter(item__meeting__town_id=user.town_id)
+    if role == Role.INSPECTOR:
+        return decisions
+    decisions = decisions.exclude(item__petition__kind=Kind.ACCUSATION)
+    if role in MEETING_STAFF:
+        return decisions
+    mine = HandlingUnit.objects.filter(members=user)
+    if user.village_id is not None and role == Role.VILLAGE_AGENT:
+        mine = HandlingUnit.objects.filter(Q(members=user) | Q(village_id=user.village_id))
+    return decisions.filter(Q(unit__in=mine) | Q(leader=user))
+
+
+def get_decision_for_user(user, pk: int) -> Decision:
+    decision = decisions_visible_to(user).filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def can_report_on_decision(user, decision: Decision, *, unit_ids: set[int] | None = None) -> bool:
+    """Mark a decision carried out or not: the desk and leaders of the town, the responsible
+    leader, a member of the responsible unit (the rule of the service). A list passes the
+    user's ``unit_ids`` once instead of a query per row."""
+    if not user.is_authenticated or decision.state != DecisionState.PENDING:
+        return False
+    if _role(user) in MEETING_STAFF:
+        return user.town_id in (None, decision.item.meeting.town_id)
+    if decision.leader_id == user.pk:
+        return True
+    if decision.unit_id is None:
+        return False
+    if unit_ids is not None:
+        return decision.unit_id in unit_ids
+    return decision.unit.members.filter(pk=user.pk).exists()
+
+
+CANDIDATE_READERS = frozenset({Role.INSPECTOR, Role.LEADER})
+
+
+def can_see_candidates(user) -> bool:
+    """The discipline committee's list: inspectors, and leaders read-only (their list leaves
+    out accusations: it is built over the cases they may see)."""
+    return user.is_authenticated and _role(user) in CANDIDATE_READERS
+
+
+def can_trace_responsibility(user) -> bool:
+    """Responsibility tracing (责任倒查): inspectors and leaders, on cases they may see."""
+    return user.is_authenticated and _role(user) in CANDIDATE_READERS
+
+
+def can_read_discipline(user) -> bool:
+    """The supervision and accountability-record pages as a whole: inspectors and leaders;
+    a unit's staff reach the supervisions of their unit one by one."""
+    return user.is_authenticated and _role(user) in CANDIDATE_READERS
+
+
+def has_leader_page(user) -> bool:
+    return user.is_authenticated and _role(user) == Role.LEADER

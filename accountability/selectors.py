@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accountability.models import AgendaItem, Decision, Meeting
@@ -22,7 +22,7 @@ from accountability.states import (
 from petitions import clocks
 from petitions.models import HandlingUnit, Petition
 from petitions.permissions import petitions_visible_to
-from petitions.states import Action, Kind, Satisfaction, State
+from petitions.states import OPEN_STATES, Action, Kind, Satisfaction, State
 
 CASE_STATES = (State.REGISTERED, State.HANDLING, State.REPLIED)
 
@@ -47,7 +47,11 @@ def agenda_proposals(meeting: Meeting, *, today: date | None = None) -> list[Pro
             district_item__isnull=True,
             item__meeting__town_id=meeting.town_id,
         ).exclude(item__petition__agenda_items__meeting=meeting)
-        petitions = Petition.objects.filter(pk__in=sent.values("item__petition_id")).order_by("registered_at", "id")
+        petitions = (
+            Petition.objects.filter(pk__in=sent.values("item__petition_id"))
+            .select_related("village")
+            .order_by("registered_at", "id")
+        )
         return [Proposal(petition=p, reason=AgendaReason.FROM_TOWN) for p in petitions]
     on_agenda = AgendaItem.objects.filter(petition=OuterRef("pk"), meeting__level=meeting.level).filter(
         Q(meeting=meeting) | Q(meeting__state=MeetingState.PLANNED)
@@ -69,6 +73,7 @@ def agenda_proposals(meeting: Meeting, *, today: date | None = None) -> list[Pro
         .exclude(Exists(on_agenda))
         .exclude(Exists(decided))
         .filter(any_rule)
+        .select_related("village")
         .order_by("registered_at", "id")
     )
     proposals = []
@@ -112,8 +117,16 @@ class Candidate:
 def candidates(user, *, today: date | None = None, since: date | None = None) -> list[Candidate]:
     """Cases the discipline committee should look at, each with the rule that names it: one
     query per rule over the cases the user may see (inspectors: all, accusations included)."""
+    return candidates_in(petitions_visible_to(user), today=today, since=since)
+
+
+def candidates_in(
+    cases: QuerySet[Petition], *, today: date | None = None, since: date | None = None
+) -> list[Candidate]:
+    """The rules over ``cases`` (one query per rule): the daily list runs them over the whole
+    town, the page over what the user may see."""
     today = today or timezone.localdate()
-    cases = petitions_visible_to(user).select_related("unit", "responsible_leader")
+    cases = cases.select_related("unit", "responsible_leader")
     recent = Q() if since is None else Q(registered_at__date__gte=since)
     found: list[Candidate] = []
     for petition in cases.filter(recent, state__in=(*CASE_STATES, State.UNDER_REVIEW, State.UNDER_RE_REVIEW)).filter(
@@ -275,4 +288,139 @@ def decisions_to_carry_out(user) -> QuerySet[Decision]:
         .exclude(item__petition__kind=Kind.ACCUSATION)
         .select_related("item__petition", "item__meeting", "unit")
         .order_by("deadline", "id")
+    )
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def meeting_list(user, *, level: str | None = None) -> QuerySet[Meeting]:
+    """The meetings the user may see, with how many items each has and how many of its
+    decisions are still being carried out."""
+    from accountability.permissions import meetings_visible_to
+
+    meetings = meetings_visible_to(user)
+    if level in Level.values:
+        meetings = meetings.filter(level=level)
+    return meetings.select_related("chair", "secretary").annotate(
+        item_count=Count("items", distinct=True),
+        open_decisions=Count("items__decision", filter=Q(items__decision__state=DecisionState.PENDING), distinct=True),
+    )
+
+
+def meeting_agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda in order, each item with its case, its decision and where it came from or went."""
+    return list(
+        meeting.items.select_related(
+            "petition__unit",
+            "petition__responsible_leader",
+            "decision__unit",
+            "decision__leader",
+            "decision__district_item__meeting",
+            "sent_from__item__meeting",
+        ).order_by("order", "id")
+    )
+
+
+DECISION_STATUSES = ("open", "overdue", "done", "not_done", "sent")
+
+
+def decisions_by_status(decisions: QuerySet[Decision], status: str, *, today: date) -> QuerySet[Decision]:
+    """open: being carried out, deadline not passed; overdue: being carried out past the
+    deadline; done; not done; sent: sent on to the district meeting."""
+    if status == "open":
+        return decisions.filter(state=DecisionState.PENDING, deadline__gte=today)
+    if status == "overdue":
+        return decisions.filter(state=DecisionState.PENDING, deadline__lt=today)
+    if status == "done":
+        return decisions.filter(state=DecisionState.DONE)
+    if status == "not_done":
+        return decisions.filter(state=DecisionState.NOT_DONE)
+    if status == "sent":
+        return decisions.filter(state=DecisionState.SENT_TO_DISTRICT)
+    return decisions
+
+
+def decision_list(user, *, data, today: date | None = None):
+    """The decisions the user may see, filtered (status, unit, leader), the nearest deadline
+    first; returns the queryset and the filter (its form is the page's filter form)."""
+    from accountability.filters import DecisionFilter
+    from accountability.permissions import decisions_visible_to
+
+    today = today or timezone.localdate()
+    scoped = decisions_visible_to(user).select_related("item__petition", "item__meeting", "unit", "leader")
+    decision_filter = DecisionFilter(data, queryset=scoped, town_id=user.town_id, today=today)
+    decisions = decision_filter.qs if decision_filter.is_valid() else scoped.none()
+    return decisions.order_by(F("deadline").asc(nulls_last=True), "id"), decision_filter
+
+
+def case_accountability(user, petition: Petition) -> tuple[list[AgendaItem], list]:
+    """For the case page: the case's agenda items (with their meeting and decision) and the
+    supervisions of it the user may see — two queries."""
+    from accountability.permissions import supervisions_visible_to
+
+    items = list(
+        AgendaItem.objects.filter(petition=petition)
+        .select_related("meeting", "decision__unit", "decision__leader")
+        .order_by("meeting__date", "id")
+    )
+    supervisions = list(
+        supervisions_visible_to(user).filter(petition=petition).select_related("unit").order_by("-opened_at", "-id")
+    )
+    return items, supervisions
+
+
+def leader_cases(user) -> QuerySet[Petition]:
+    """The open cases the user is the responsible leader (包案领导) of, the most urgent first."""
+    return (
+        petitions_visible_to(user)
+        .filter(responsible_leader=user, state__in=OPEN_STATES)
+        .select_related("unit", "village", "category__parent")
+        .order_by(F("next_due").asc(nulls_last=True), "id")
+    )
+
+
+@dataclass(frozen=True)
+class StoredCandidates:
+    """A day's stored list as one user may see it, and which of its rows are new since the
+    list before it."""
+
+    candidate_list: object
+    entries: list
+    previous_day: date | None
+    new_keys: frozenset
+
+
+def stored_candidates(user, *, town_id: int, day: date) -> StoredCandidates | None:
+    from accountability.models import CandidateEntry, CandidateList
+
+    current = CandidateList.objects.filter(town_id=town_id, day=day).first()
+    if current is None:
+        return None
+    visible = petitions_visible_to(user).values("pk")
+    entries = list(
+        CandidateEntry.objects.filter(candidate_list=current, petition__in=visible)
+        .select_related(
+            "petition__unit",
+            "petition__responsible_leader",
+            "decision__item__meeting",
+            "decision__unit",
+            "decision__leader",
+        )
+        .order_by("rule", "petition__registered_at", "id")
+    )
+    previous = CandidateList.objects.filter(town_id=town_id, day__lt=day).order_by("-day").first()
+    new_keys: frozenset = frozenset()
+    if previous is not None:
+        before = set(
+            CandidateEntry.objects.filter(candidate_list=previous).values_list("rule", "petition_id", "decision_id")
+        )
+        new_keys = frozenset(
+            key for key in ((e.rule, e.petition_id, e.decision_id) for e in entries) if key not in before
+        )
+    return StoredCandidates(
+        candidate_list=current,
+        entries=entries,
+        previous_day=previous.day if previous is not None else None,
+        new_keys=new_keys,
     )

@@ -14,8 +14,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accountability import permissions as perms
-from accountability.models import AccountabilityRecord, AgendaItem, Decision, Event, Meeting, Supervision
-from accountability.selectors import agenda_proposals, next_district_meeting
+from accountability.models import (
+    AccountabilityRecord,
+    AgendaItem,
+    CandidateEntry,
+    CandidateList,
+    Decision,
+    Event,
+    Meeting,
+    Supervision,
+)
+from accountability.selectors import agenda_proposals, candidates_in, next_district_meeting
 from accountability.states import (
     AccountabilityForm,
     AgendaReason,
@@ -113,12 +122,32 @@ def _add_item(*, meeting: Meeting, actor, petition: Petition, reason: str, note:
 
 def agenda_propose(*, meeting: Meeting, actor, today: date | None = None) -> list[AgendaItem]:
     """Put on the agenda every case the rules propose that is not on it yet."""
+    return _add_proposals(meeting=meeting, actor=actor, today=today, petition_ids=None)
+
+
+def agenda_proposals_add(
+    *, meeting: Meeting, actor, petition_ids: Iterable[int], today: date | None = None
+) -> list[AgendaItem]:
+    """The secretary ticks some of the proposals: each goes on the agenda with the reason the
+    rules gave it. A case no longer proposed (already added, closed since) is refused."""
+    wanted = set(petition_ids)
+    if not wanted:
+        raise InvalidInput(_("Tick at least one proposed case."))
+    return _add_proposals(meeting=meeting, actor=actor, today=today, petition_ids=wanted)
+
+
+def _add_proposals(*, meeting: Meeting, actor, today: date | None, petition_ids: set[int] | None) -> list[AgendaItem]:
     with transaction.atomic():
         meeting = _locked_meeting(meeting, actor)
         if meeting.state != MeetingState.PLANNED:
             raise IllegalTransition(_("The agenda can be changed only before the meeting."))
+        proposals = agenda_proposals(meeting, today=today)
+        if petition_ids is not None:
+            proposals = [p for p in proposals if p.petition.pk in petition_ids]
+            if len(proposals) != len(petition_ids):
+                raise InvalidInput(_("A ticked case is no longer proposed for this meeting."))
         items = []
-        for proposal in agenda_proposals(meeting, today=today):
+        for proposal in proposals:
             item = _add_item(meeting=meeting, actor=actor, petition=proposal.petition, reason=proposal.reason)
             if proposal.reason == AgendaReason.FROM_TOWN:
                 Decision.objects.filter(
@@ -468,3 +497,40 @@ def accountability_record_add(
         record.petitions.set(petitions)
         _event(town_id=town.pk, actor=actor, kind=EventKind.RECORD_ADDED, record=record)
     return record
+
+
+# --- The daily candidates list --------------------------------------------------------------------
+
+
+def candidate_list_build(*, town: Town, day: date | None = None) -> CandidateList:
+    """Store the town's candidates list for ``day`` (every case of the town, accusations
+    included: each reader sees the rows of the cases they may see). Idempotent: the day's
+    list is built once; a second run, or one racing it, returns the stored list."""
+    day = day or timezone.localdate()
+    existing = CandidateList.objects.filter(town=town, day=day).first()
+    if existing is not None:
+        return existing
+    found = candidates_in(Petition.objects.filter(town=town), today=day)
+    try:
+        with transaction.atomic():
+            stored = CandidateList.objects.create(town=town, day=day, built_at=timezone.now())
+            seen: set[tuple] = set()
+            rows = []
+            for candidate in found:
+                key = (candidate.rule, candidate.petition.pk, candidate.decision.pk if candidate.decision else None)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append(
+                    CandidateEntry(
+                        candidate_list=stored,
+                        rule=candidate.rule,
+                        petition=candidate.petition,
+                        decision=candidate.decision,
+                        detail=candidate.detail[:40],
+                    )
+                )
+            CandidateEntry.objects.bulk_create(rows)
+    except IntegrityError:
+        return CandidateList.objects.get(town=town, day=day)
+    return stored
