@@ -14,6 +14,7 @@ from accountability import demo as accountability_demo
 from accountability.demo import AccountabilityDemo
 from core.demo import DEFAULT_PASSWORD, seed_town
 from core.models import Town
+from duty import demo as duty_demo
 from mediation import demo as mediation_demo
 from mediation.demo import MediationDemo
 from patrols import demo as patrols_demo
@@ -54,6 +55,7 @@ def build_demo(
     if staff.already_loaded:
         return DemoResult(town=town, created_users=0, petitions=0, already_loaded=True)
     petitions_demo.staff_units(town=town)
+    petitions_demo.responsibility_rules(town=town)
     today = today or timezone.localdate()
     start = date(today.year, 1, 1) if months is None else _months_back(today, months)
     created = 0
@@ -66,6 +68,7 @@ def build_demo(
     accountability = accountability_demo.seed_accountability(
         town=town, year_start=date(today.year, 1, 1), today=today, seed=seed
     )
+    duty_demo.seed_duty(town=town, today=today, seed=seed)
     return DemoResult(
         town=town,
         created_users=staff.created_users,

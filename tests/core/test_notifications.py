@@ -85,10 +85,9 @@ def test_a_rolled_back_change_sends_nothing(reachable, run_tasks_in_process, dja
     from django.db import transaction
 
     leader, _ = reachable
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            send([leader])
-            raise RuntimeError("the change failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        send([leader])
+        raise RuntimeError("the change failed")
     assert Notification.objects.count() == 0 and mail.outbox == [] and sms.outbox == []
 
 
