@@ -7,16 +7,32 @@ from core.navigation import nav_items_for
 from tests.conftest import PERSONAS
 
 EXPECTED = {
-    "desk_clerk": {"home", "petitions", "intake", "mediation", "villages"},
-    "grid_worker_a": {"home", "village", "petitions", "intake", "villages"},
-    "grid_worker_b": {"home", "village", "petitions", "intake", "villages"},
-    "village_agent_a": {"home", "village", "petitions", "intake", "villages"},
-    "mediator_a": {"home", "mediation", "villages"},
-    "handler": {"home", "petitions", "villages"},
-    "leader": {"home", "petitions", "intake", "mediation", "villages"},
-    "inspector": {"home", "petitions", "intake", "villages"},
-    "administrator": {"home", "petitions", "mediation", "villages", "admin"},
+    "desk_clerk": {"home", "petitions", "intake", "mediation", "meetings", "reports", "assessment", "roster"},
+    "grid_worker_a": {"home", "village", "petitions", "intake", "reports"},
+    "grid_worker_b": {"home", "village", "petitions", "intake", "reports"},
+    "village_agent_a": {"home", "village", "petitions", "intake", "reports"},
+    "mediator_a": {"home", "mediation"},
+    "handler": {"home", "petitions", "reports"},
+    "leader": {
+        *("home", "petitions", "intake", "mediation", "meetings", "my_cases", "discipline"),
+        *("dashboard", "reports", "assessment", "roster"),
+    },
+    "inspector": {"home", "petitions", "intake", "meetings", "discipline", "dashboard", "reports", "assessment"},
+    "administrator": {
+        "home",
+        "petitions",
+        "mediation",
+        "meetings",
+        "dashboard",
+        "reports",
+        "assessment",
+        "roster",
+        "admin",
+    },
 }
+# Everybody also has the village list and the notification inbox.
+for entries in EXPECTED.values():
+    entries |= {"villages", "notifications"}
 
 
 def test_every_persona_is_in_the_table():
