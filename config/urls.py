@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from config.api_docs import api_docs_view, api_redoc_view
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -19,4 +22,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", api_docs_view, name="api-docs"),
+    path("api/redoc/", api_redoc_view, name="api-redoc"),
 ]

@@ -7,12 +7,14 @@ import uuid
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from config.api import error_response
+from config.api import IDEMPOTENCY_HEADER, error_response, errors
 from core.services import AlreadyApplied, idempotency_claim
 from mediation import selectors, services
 from mediation.actions import ACTIONS, agreement_of, allowed_actions
@@ -230,6 +232,61 @@ class CaseIn(serializers.Serializer):
 # --- Endpoints ----------------------------------------------------------------------------------
 
 
+ROOM_EXAMPLE = {
+    "id": 1,
+    "name": "东河口村人民调解委员会",
+    "village": "341502105201",
+    "village_name": "东河口村",
+    "address": "东河口村党群服务中心二楼",
+    "opening_hours": "周一至周五 8:30-17:30",
+    "phone": "0564-1234567",
+}
+CASE_ROW_EXAMPLE = {
+    "tracking_number": "DHK-TJ-2026-000031",
+    "room": 1,
+    "room_name": "东河口村人民调解委员会",
+    "source": "walk_in",
+    "petition": None,
+    "dispute_kind": "neighbours",
+    "risk_level": "medium",
+    "summary": "宅基地边界纠纷",
+    "state": "in_mediation",
+    "police_flagged": False,
+    "registered_at": "2026-11-18T10:00:00+08:00",
+    "closed_at": None,
+    "version": 2,
+}
+CASE_DETAIL_EXAMPLE = {
+    **CASE_ROW_EXAMPLE,
+    "facts": "两户因宅基地边界发生争执。",
+    "invited_helpers": "",
+    "mediators_chosen_by_parties": False,
+    "police_flagged_at": None,
+    "police_flag_reason": "",
+    "outcome_note": "",
+    "parties": [
+        {"id": 1, "role": "applicant", "name": "刘*", "phone": "138****1234", "id_number": "110105********002X"},
+        {"id": 2, "role": "respondent", "name": "欧阳**", "phone": "", "id_number": ""},
+    ],
+    "mediators": [{"id": 3, "name": "孙德"}],
+    "sessions": [],
+    "agreement": None,
+    "events": [],
+    "allowed_actions": ["session", "withdraw", "flag_police", "note"],
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="调解室列表",
+        description="调解员只看到本村调解室；镇级人员看到全部。",
+        examples=[OpenApiExample("调解室", value=[ROOM_EXAMPLE], response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="调解室详情",
+        description="调解室及在任调解员（电话已脱敏），以及按法律要求的人员组成提示。",
+    ),
+)
 class MediationRoomViewSet(viewsets.ReadOnlyModelViewSet):
     """The mediation rooms the caller may see; the detail lists the serving members (phones
     masked) and the law's composition warnings."""
@@ -243,6 +300,28 @@ class MediationRoomViewSet(viewsets.ReadOnlyModelViewSet):
         return RoomDetailOut if self.action == "retrieve" else RoomListOut
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="调解案件列表",
+        description="当前用户可见的调解案件，新的在前。`room`（调解室编号）、`state` 筛选。",
+        parameters=[
+            OpenApiParameter("room", int, description="调解室编号"),
+            OpenApiParameter("state", str, enum=State.values, description="案件状态"),
+        ],
+        examples=[
+            OpenApiExample(
+                "调解案件",
+                response_only=True,
+                value={"count": 1, "next": None, "previous": None, "results": [CASE_ROW_EXAMPLE]},
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="调解案件详情",
+        description="当事人（已脱敏）、调解员、调解记录、协议和案件记录，以及当前用户可以执行的动作。",
+        examples=[OpenApiExample("调解案件", value=CASE_DETAIL_EXAMPLE, response_only=True)],
+    ),
+)
 class MediationCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Mediation cases the caller may see, newest first. Filters: room (id), state."""
 
@@ -269,6 +348,31 @@ class MediationCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         case = selectors.case_detail(request.user, number)
         return CaseDetailOut(case, context={"request": request}).data
 
+    @extend_schema(
+        summary="登记纠纷",
+        description="在一个调解室登记纠纷。请求头带 `Idempotency-Key`（UUID），重试时返回第一次登记的案件。",
+        request=CaseIn,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: CaseDetailOut, 200: CaseDetailOut, **errors(400, 403, 404)},
+        examples=[
+            OpenApiExample(
+                "登记纠纷",
+                request_only=True,
+                value={
+                    "room": 1,
+                    "source": "walk_in",
+                    "dispute_kind": "neighbours",
+                    "risk_level": "medium",
+                    "summary": "宅基地边界纠纷",
+                    "facts": "两户因宅基地边界发生争执。",
+                    "parties": [
+                        {"name": "刘芳", "role": "applicant", "phone": "138-1234-1234"},
+                        {"name": "欧阳建国", "role": "respondent"},
+                    ],
+                },
+            )
+        ],
+    )
     def create(self, request):
         """Register a dispute. Send an `Idempotency-Key` header (a UUID) so a retried request
         returns the first case instead of registering a second."""
@@ -317,6 +421,20 @@ class MediationCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         )
         return Response(self._detail(request, case.tracking_number), status=201)
 
+    @extend_schema(
+        summary="执行调解动作",
+        description="对调解案件执行一个动作（`action_name`），请求体为该动作的字段（与案件页面相同，不带前缀）"
+        "加上 `version`（读取时的版本，过期返回 409）。",
+        parameters=[
+            OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=list(ACTIONS), description="动作名"),
+            IDEMPOTENCY_HEADER,
+        ],
+        request=OpenApiTypes.OBJECT,
+        responses={200: CaseDetailOut, **errors(400, 403, 404, 409)},
+        examples=[
+            OpenApiExample("添加备注", request_only=True, value={"version": 2, "text": "双方同意下周再调。"}),
+        ],
+    )
     @route(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request, tracking_number=None, action_name=None):
         """Run one lifecycle action. Body: the action's fields (as on the case page, without

@@ -1,45 +1,42 @@
-"""The petitions REST API (/api/v1/). Same scope helper, filters and services as the pages;
-each lifecycle action is its own POST endpoint, validated by the same form as on the page."""
+"""The petitions REST API (/api/v1/). Same scope helper, filters and services as the pages.
+Each lifecycle action is its own POST endpoint (petitions/api_actions.py); petitioners are
+masked unless revealed with a reason (logged); attachments are listed and uploaded here."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import error_response
+from config.api import IDEMPOTENCY_HEADER, errors, form_errors, idempotency_key, invalid
 from core.models import Grid, Village
 from core.services import AlreadyApplied, idempotency_claim
 from petitions import selectors, services
 from petitions.actions import ACTIONS
+from petitions.api_actions import action_request_serializer, install_action_endpoints, run_action
+from petitions.api_examples import PETITION_CREATE_EXAMPLE, PETITION_DETAIL_EXAMPLE, PETITION_LIST_EXAMPLE
 from petitions.filters import PetitionFilter
-from petitions.models import Category, HandlingUnit, Petition, TimelineEntry
+from petitions.models import Attachment, Category, HandlingUnit, Petition, Petitioner, PetitionPetitioner, TimelineEntry
 from petitions.permissions import can_act, can_register, petitions_visible_to
+from petitions.privacy import petitioner_reveal
 from petitions.selectors import LIST_RELATED
-from petitions.states import Channel, Kind, Origin
+from petitions.states import Action, Channel, Kind, Origin
 from petitions.transitions import allowed_targets
-
-
-def _uuid_or_none(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
-
 
 # --- Output shapes ------------------------------------------------------------------------
 
 
 class PetitionListOut(serializers.ModelSerializer):
     category = serializers.StringRelatedField()
-    village = serializers.CharField(source="village.short_name", default=None)
-    unit = serializers.CharField(source="unit.name", default=None)
-    responsible_leader = serializers.CharField(source="responsible_leader.display_name", default=None)
+    village = serializers.CharField(source="village.short_name", default=None, allow_null=True)
+    unit = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    responsible_leader = serializers.CharField(source="responsible_leader.display_name", default=None, allow_null=True)
 
     class Meta:
         model = Petition
@@ -61,6 +58,7 @@ class PetitionListOut(serializers.ModelSerializer):
 
 
 class PetitionerOut(serializers.Serializer):
+    id = serializers.IntegerField(source="petitioner_id")
     name = serializers.CharField(source="petitioner.masked_name")
     phone = serializers.CharField(source="petitioner.masked_phone")
     id_number = serializers.CharField(source="petitioner.masked_id_number")
@@ -68,7 +66,7 @@ class PetitionerOut(serializers.Serializer):
 
 
 class TimelineOut(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.display_name", default=None)
+    actor = serializers.CharField(source="actor.display_name", default=None, allow_null=True)
 
     class Meta:
         model = TimelineEntry
@@ -110,6 +108,34 @@ class PetitionDetailOut(PetitionListOut):
         return [a for a in ACTIONS if allowed_targets(a, petition.state) and can_act(user, petition, a)]
 
 
+class PetitionCreatedOut(PetitionDetailOut):
+    query_code = serializers.CharField(help_text="群众查询码：只在登记时返回一次，请转告诉求人。")
+
+    class Meta(PetitionDetailOut.Meta):
+        fields = [*PetitionDetailOut.Meta.fields, "query_code"]
+
+
+class RevealedOut(serializers.ModelSerializer):
+    class Meta:
+        model = Petitioner
+        fields = ["id", "name", "phone", "id_number", "address"]
+
+
+class AttachmentOut(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.display_name", default=None, allow_null=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "public", "uploaded_by", "uploaded_at", "download"]
+
+    def get_download(self, attachment) -> str:
+        from django.urls import reverse
+
+        number = self.context["tracking_number"]
+        return reverse("petitions:attachment", kwargs={"number": number, "attachment_id": attachment.pk})
+
+
 # --- Input shapes ---------------------------------------------------------------------------
 
 
@@ -119,6 +145,19 @@ class PetitionerIn(serializers.Serializer):
     id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     is_representative = serializers.BooleanField(default=False)
+
+
+def clean_petitioners(rows):
+    from core.identity import normalize_id_number, normalize_phone, validate_id_number, validate_phone
+
+    for row in rows:
+        if row["phone"]:
+            validate_phone(row["phone"])
+            row["phone"] = normalize_phone(row["phone"])
+        if row["id_number"]:
+            validate_id_number(row["id_number"])
+            row["id_number"] = normalize_id_number(row["id_number"])
+    return rows
 
 
 class PetitionIn(serializers.Serializer):
@@ -135,29 +174,48 @@ class PetitionIn(serializers.Serializer):
     request = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     oral = serializers.BooleanField(default=False)
     anonymous = serializers.BooleanField(default=False)
-    headcount = serializers.IntegerField(min_value=1, default=1)
+    headcount = serializers.IntegerField(min_value=1, max_value=10000, default=1)
     petitioners = PetitionerIn(many=True, required=False, default=list)
 
     def validate_petitioners(self, rows):
-        from core.identity import normalize_id_number, normalize_phone, validate_id_number, validate_phone
+        return clean_petitioners(rows)
 
-        for row in rows:
-            if row["phone"]:
-                validate_phone(row["phone"])
-                row["phone"] = normalize_phone(row["phone"])
-            if row["id_number"]:
-                validate_id_number(row["id_number"])
-                row["id_number"] = normalize_id_number(row["id_number"])
-        return rows
+
+class RevealIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="为什么需要查看完整信息（记入查看日志）。")
+
+
+class AttachIn(serializers.Serializer):
+    version = serializers.IntegerField(help_text="读取诉求时的版本号。")
+    files = serializers.ListField(
+        child=serializers.FileField(), min_length=1, max_length=5, help_text="照片（JPEG/PNG/WebP）或 PDF，最多 5 个。"
+    )
+    public = serializers.BooleanField(default=False, help_text="是否向群众公开。")
+    keep_location = serializers.BooleanField(default=False, help_text="保留照片中的位置信息（默认去除）。")
 
 
 # --- Endpoints ----------------------------------------------------------------------------------
 
+NUMBER = OpenApiParameter("tracking_number", str, OpenApiParameter.PATH, description="受理编号，如 DHK-2026-000123")
 
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="诉求列表",
+        description="当前用户可见范围内的诉求，筛选条件与案件列表页面相同（state、light、origin、channel、kind、"
+        "category、village、grid、unit、responsible_leader、registered_from/to、flag、q、sort）。"
+        "检举控告只有纪检人员可见；村级人员只看到本村的。",
+        examples=[PETITION_LIST_EXAMPLE],
+    ),
+    retrieve=extend_schema(
+        summary="诉求详情",
+        description="一件诉求：内容、期限、答复和诉求人（姓名、电话、身份证号已脱敏），以及当前用户现在可以执行的动作。",
+        parameters=[NUMBER],
+        examples=[PETITION_DETAIL_EXAMPLE],
+    ),
+)
 class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Petitions the caller may see. Filters: the same as the case list (state, light, origin,
-    channel, kind, category, village, grid, unit, responsible_leader, registered_from/to,
-    flag, q, sort)."""
+    """Petitions the caller may see, with the case list's filters."""
 
     lookup_field = "tracking_number"
     lookup_value_regex = "[A-Z]{2,6}-[0-9]{4}-[0-9]{6}"
@@ -165,26 +223,38 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         petitions = petitions_visible_to(self.request.user).select_related(*LIST_RELATED)
-        if self.action == "retrieve":
+        if self.action != "list":
             petitions = petitions.prefetch_related("links__petitioner")
         return petitions
 
-    def get_serializer_class(self):
-        return PetitionDetailOut if self.action == "retrieve" else PetitionListOut
+    def filter_queryset(self, queryset):
+        # The case list's filters apply to the list; one petition is found by its number only.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
+    def get_serializer_class(self):
+        return PetitionListOut if self.action == "list" else PetitionDetailOut
+
+    def detail_body(self, request, petition: Petition) -> dict:
+        """The petition after an action. The caller may have just handed it out of their own
+        scope (an objection, an escalation): they still see the result of what they did."""
+        fresh = Petition.objects.select_related(*LIST_RELATED).prefetch_related("links__petitioner").get(pk=petition.pk)
+        return PetitionDetailOut(fresh, context={"request": request}).data
+
+    @extend_schema(
+        summary="登记诉求",
+        description="登记一件诉求（任何渠道）。请求头带 `Idempotency-Key`（UUID），重试时返回第一次登记的诉求（200），"
+        "不会重复登记。上级交办的诉求请用 `POST /api/v1/assignments/`。",
+        request=PetitionIn,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: PetitionCreatedOut, 200: PetitionCreatedOut},
+        examples=[PETITION_CREATE_EXAMPLE],
+    )
     def create(self, request):
-        """Register a petition. Send an `Idempotency-Key` header (a UUID) so a retried request
-        returns the first petition instead of making a second."""
         if not can_register(request.user):
             raise PermissionDenied()
         incoming = PetitionIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        token = request.headers.get("Idempotency-Key")
-        try:
-            client_token = uuid.UUID(token) if token else None
-        except ValueError:
-            return error_response("invalid", _("Idempotency-Key must be a UUID."), 400)
         result = services.petition_register(
             town=request.user.town,
             actor=request.user,
@@ -203,67 +273,282 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             anonymous=data["anonymous"],
             headcount=data["headcount"],
             petitioners=[services.PetitionerInput(**row) for row in data["petitioners"]],
-            client_token=client_token,
+            client_token=idempotency_key(request),
         )
         petition = selectors.petition_detail(user=request.user, tracking_number=result.petition.tracking_number)
-        body = PetitionDetailOut(petition, context={"request": request}).data
-        body["query_code"] = petition.query_code
+        body = PetitionCreatedOut(petition, context={"request": request}).data
         return Response(body, status=201 if result.created else 200)
 
-    @route(detail=True, methods=["get"])
+    @extend_schema(
+        summary="诉求办理记录",
+        description="诉求的全部办理记录（只增不改），按时间先后。",
+        parameters=[NUMBER],
+        responses={200: TimelineOut(many=True)},
+        examples=[
+            OpenApiExample(
+                "办理记录",
+                response_only=True,
+                value=[
+                    {
+                        "at": "2026-11-20T09:12:00+08:00",
+                        "actor": "王丽",
+                        "action": "register",
+                        "from_state": "",
+                        "to_state": "registered",
+                        "note": "登记（便民热线）。",
+                        "public": True,
+                    },
+                    {
+                        "at": "2026-11-20T10:05:00+08:00",
+                        "actor": "王丽",
+                        "action": "assign",
+                        "from_state": "registered",
+                        "to_state": "handling",
+                        "note": "交办综治中心。",
+                        "public": True,
+                    },
+                ],
+            )
+        ],
+    )
+    @route(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request, tracking_number=None):
         petition = self.get_object()
         entries = petition.timeline.select_related("actor")
         return Response(TimelineOut(entries, many=True).data)
 
+    @extend_schema(
+        summary="诉求人（脱敏）",
+        description="这件诉求的诉求人，姓名、电话和身份证号均已脱敏。"
+        "查看完整信息请用 reveal 接口（需说明理由并记录）。",
+        parameters=[NUMBER],
+        responses={200: PetitionerOut(many=True)},
+        examples=[
+            OpenApiExample(
+                "诉求人",
+                response_only=True,
+                value=[
+                    {
+                        "id": 7,
+                        "name": "刘*",
+                        "phone": "138****1234",
+                        "id_number": "110105********002X",
+                        "is_representative": False,
+                    }
+                ],
+            )
+        ],
+    )
+    @route(detail=True, methods=["get"], pagination_class=None)
+    def petitioners(self, request, tracking_number=None):
+        petition = self.get_object()
+        return Response(PetitionerOut(petition.links.all(), many=True).data)
+
+    @extend_schema(
+        summary="查看诉求人完整信息",
+        description="显示一位诉求人的完整电话、身份证号和地址。只有窗口、领导、承办人员和纪检人员（检举控告：只有纪检人员）"
+        "可以查看；必须说明理由，每次查看都记入查看日志（RevealLog）。",
+        parameters=[
+            NUMBER,
+            OpenApiParameter("petitioner_id", int, OpenApiParameter.PATH, description="诉求人编号（见 petitioners）"),
+        ],
+        request=RevealIn,
+        responses={200: RevealedOut, **errors(400, 403, 404)},
+        examples=[
+            OpenApiExample("理由", request_only=True, value={"reason": "电话回访需要联系诉求人。"}),
+            OpenApiExample(
+                "完整信息",
+                response_only=True,
+                value={
+                    "id": 7,
+                    "name": "刘芳",
+                    "phone": "13812341234",
+                    "id_number": "11010519491231002X",
+                    "address": "东河口村三组",
+                },
+            ),
+        ],
+    )
+    @route(detail=True, methods=["post"], url_path=r"petitioners/(?P<petitioner_id>[0-9]+)/reveal")
+    def reveal(self, request, tracking_number=None, petitioner_id=None):
+        petition = self.get_object()
+        link = PetitionPetitioner.objects.filter(petition=petition, petitioner_id=int(petitioner_id)).first()
+        if link is None:
+            raise NotFound()
+        incoming = RevealIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        person = petitioner_reveal(
+            petition=petition, petitioner=link.petitioner, user=request.user, reason=incoming.validated_data["reason"]
+        )
+        return Response(RevealedOut(person).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="附件列表",
+        description="这件诉求的照片和文件；download 是下载地址（需登录会话或令牌）。",
+        parameters=[NUMBER],
+        responses={200: AttachmentOut(many=True)},
+        examples=[
+            OpenApiExample(
+                "附件",
+                response_only=True,
+                value=[
+                    {
+                        "id": 3,
+                        "name": "现场照片.jpg",
+                        "content_type": "image/jpeg",
+                        "size": 183245,
+                        "public": False,
+                        "uploaded_by": "张强",
+                        "uploaded_at": "2026-11-21T15:20:00+08:00",
+                        "download": "/petitions/DHK-2026-000123/files/3/",
+                    }
+                ],
+            )
+        ],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="上传附件",
+        description="上传照片（JPEG、PNG、WebP）或 PDF，最多 5 个，每个不超过 10 MB，用 multipart/form-data。"
+        "文件类型按内容判断；照片重新编码并去除位置信息（除非 keep_location）。办理记录写明谁上传了什么。",
+        parameters=[NUMBER, IDEMPOTENCY_HEADER],
+        request={"multipart/form-data": AttachIn},
+        responses={200: AttachmentOut(many=True), **errors(400, 403, 404, 409)},
+    )
+    @route(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def attachments(self, request, tracking_number=None):
+        petition = self.get_object()
+        if request.method == "POST":
+            incoming = AttachIn(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            spec = ACTIONS[Action.ATTACH]
+            form = spec.form(request.data, request.FILES, petition=petition)
+            if not form.is_valid():
+                return invalid(form_errors(form))
+            key = form.cleaned_data.get("client_token") or idempotency_key(request)
+            try:
+                with transaction.atomic():
+                    idempotency_claim(key=key, user=request.user)
+                    spec.run(petition=petition, actor=request.user, data=form.cleaned_data)
+            except AlreadyApplied:
+                pass
+        rows = Attachment.objects.filter(petition=petition).select_related("uploaded_by")
+        return Response(AttachmentOut(rows, many=True, context={"tracking_number": petition.tracking_number}).data)
+
+    @extend_schema(
+        summary="执行办理动作（通用，已弃用）",
+        description="旧的通用入口：`action_name` 为动作名（下划线写法）。请改用每个动作自己的接口，"
+        "如 `POST /api/v1/petitions/{tracking_number}/assign/`。",
+        deprecated=True,
+        parameters=[
+            NUMBER,
+            OpenApiParameter(
+                "action_name",
+                str,
+                OpenApiParameter.PATH,
+                enum=[a for a in ACTIONS if a != Action.ATTACH],
+                description="动作名",
+            ),
+            IDEMPOTENCY_HEADER,
+        ],
+        request=OpenApiTypes.OBJECT,
+        responses={200: PetitionDetailOut, **errors(400, 403, 404, 409)},
+    )
     @route(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request, tracking_number=None, action_name=None):
-        """Run one lifecycle action. Body: the action's fields plus `version`, the petition
-        version the caller last saw (a stale one is refused with 409)."""
-        spec = ACTIONS.get(action_name)
-        if spec is None:
+        if action_name not in ACTIONS or action_name == Action.ATTACH:
             raise NotFound()
-        petition = self.get_object()
-        form = spec.form(request.data, request.FILES, petition=petition)
-        if not form.is_valid():
-            return error_response("invalid", _("The input is not valid."), 400, form.errors.get_json_data())
-        key = form.cleaned_data.get("client_token") or _uuid_or_none(request.headers.get("Idempotency-Key"))
-        try:
-            with transaction.atomic():
-                idempotency_claim(key=key, user=request.user)
-                spec.run(petition=petition, actor=request.user, data=form.cleaned_data)
-        except AlreadyApplied:
-            pass  # a retry of a request that was applied: answer with the petition as it is
-        fresh = self.get_queryset().prefetch_related("links__petitioner").get(pk=petition.pk)
-        return Response(PetitionDetailOut(fresh, context={"request": request}).data)
+        return run_action(self, request, action_name, action_request_serializer(action_name))
+
+
+install_action_endpoints(PetitionViewSet, output=PetitionDetailOut)
+
+
+# --- Petitioners ----------------------------------------------------------------------------
+
+
+class PetitionerListOut(serializers.ModelSerializer):
+    name = serializers.CharField(source="masked_name")
+    phone = serializers.CharField(source="masked_phone")
+    id_number = serializers.CharField(source="masked_id_number")
+    village = serializers.CharField(source="village.short_name", default=None, allow_null=True)
+    petitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Petitioner
+        fields = ["id", "name", "phone", "id_number", "village", "petitions"]
+
+    def get_petitions(self, person) -> list[str]:
+        return [link.petition.tracking_number for link in person.visible_links]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="诉求人列表（脱敏）",
+        description="当前用户可见诉求的诉求人，信息已脱敏，附其可见诉求的受理编号。"
+        "查看完整信息：`POST /api/v1/petitions/{tracking_number}/petitioners/{id}/reveal/`。",
+    ),
+    retrieve=extend_schema(summary="诉求人（脱敏）", description="一位诉求人，信息已脱敏。"),
+)
+class PetitionerViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PetitionerListOut
+
+    def get_queryset(self):
+        visible = petitions_visible_to(self.request.user)
+        links = PetitionPetitioner.objects.filter(petition__in=visible).select_related("petition")
+        return (
+            Petitioner.objects.filter(pk__in=links.values("petitioner_id"))
+            .select_related("village")
+            .prefetch_related(Prefetch("links", queryset=links.order_by("petition_id"), to_attr="visible_links"))
+            .order_by("-id")
+        )
+
+
+# --- Reference data ---------------------------------------------------------------------------
 
 
 class CategoryOut(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
         fields = ["code", "name", "parent"]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="问题类别", description="两级问题类别（启用的）；parent 为上级类别代码。"),
+    retrieve=extend_schema(summary="一个问题类别"),
+)
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.filter(active=True).select_related("parent")
     serializer_class = CategoryOut
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     pagination_class = None
 
 
 class UnitOut(serializers.ModelSerializer):
-    village = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    village = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = HandlingUnit
         fields = ["id", "name", "kind", "village"]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="承办单位", description="本镇启用的承办单位（镇直部门、中心站所、镇纪委、各村）。"),
+    retrieve=extend_schema(summary="一个承办单位"),
+)
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitOut
     pagination_class = None
 
     def get_queryset(self):
-        return HandlingUnit.objects.filter(town_id=self.request.user.town_id, active=True).select_related("village")
+        town_id = getattr(self.request.user, "town_id", None)
+        return HandlingUnit.objects.filter(town_id=town_id, active=True).select_related("village")

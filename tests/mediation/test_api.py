@@ -53,7 +53,7 @@ def body(room, **overrides):
 def test_anonymous_callers_are_refused(api, rooms):
     for url in (ROOMS, CASES):
         response = api().get(url)
-        assert response.status_code == 403
+        assert response.status_code == 401
         assert response.json()["error"]["code"] == "not_authenticated"
 
 
@@ -244,3 +244,17 @@ def test_a_retried_action_is_applied_once(api, new_case, mediator_a):
         assert response.status_code == 200
     assert MediationSession.objects.filter(case=case).count() == 1
     assert CaseEvent.objects.filter(case=case, action=Action.SESSION).count() == 1
+
+
+def test_room_list_query_count_is_pinned(api, rooms, leader, town, django_assert_num_queries):
+    from mediation import services as mediation_services
+    from tests.factories import VillageFactory
+
+    client = api(leader)
+    with django_assert_num_queries(1):
+        assert len(client.get(ROOMS).json()) == 2
+    for i in range(3):
+        VillageFactory(town=town, code=f"34150210521{i}", name=f"新村{i}村委会")
+    mediation_services.rooms_ensure(town=town)
+    with django_assert_num_queries(1):
+        assert len(client.get(ROOMS).json()) == 5

@@ -73,3 +73,18 @@ def test_recording_in_another_villages_grid_is_refused(api, grid_worker_a, grid_
     response = api(grid_worker_a).post("/api/v1/patrols/", body, format="json")
     assert response.status_code == 403
     assert not Patrol.objects.exists()
+
+
+def test_list_query_counts_are_pinned(api, grid_worker_a, grid_a, django_assert_num_queries):
+    client = api(grid_worker_a)
+    for n in (1, 4):
+        for i in range(n):
+            services.patrol_log(worker=grid_worker_a, grid=grid_a, day=date(2026, 11, n + i), route=f"路线{i}")
+            services.risk_report(
+                reporter=grid_worker_a, grid=grid_a, found_on=date(2026, 11, 20), kind="land", level="low",
+                place=f"{i}组", parties="张某与李某", description="地界争议",
+            )  # fmt: skip
+        with django_assert_num_queries(2):  # count, page
+            assert client.get("/api/v1/patrols/").json()["results"]
+        with django_assert_num_queries(2):
+            assert client.get("/api/v1/risks/").json()["results"]
