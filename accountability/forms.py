@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.models import Supervision
 from accountability.states import AccountabilityForm, Level, SupervisionReason, SupervisionState
+from core.forms import ModelMultipleChoiceField
 from core.models import Role, User
 from petitions.models import HandlingUnit, Petition
 
@@ -33,7 +34,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class StaffMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.display_name} · {obj.get_role_display()}"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelMultipleChoiceField
 from duty.models import AssessmentScheme, Identity
 
 TEXT = 300
@@ -13,7 +14,7 @@ class LeaderChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} · {obj.title}" if obj.title else obj.display_name
 
 
-class LeadersField(forms.ModelMultipleChoiceField):
+class LeadersField(ModelMultipleChoiceField):
     label_from_instance = LeaderChoiceField.label_from_instance
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelMultipleChoiceField
 from core.identity import normalize_id_number, normalize_phone, validate_id_number, validate_phone
 from mediation.models import MediationCase, Party, RoomMember
 from mediation.states import CourtResult, DisputeKind, PartyRole, Performance, RiskLevel, Source
@@ -72,7 +73,7 @@ class CaseForm(forms.Form):
     respondent_phone = forms.CharField(label=_("Respondent's phone"), max_length=30, required=False)
     respondent_id_number = forms.CharField(label=_("Respondent's ID card number"), max_length=30, required=False)
     respondent_address = forms.CharField(label=_("Respondent's address"), max_length=200, required=False)
-    mediators = forms.ModelMultipleChoiceField(
+    mediators = ModelMultipleChoiceField(
         label=_("Mediators"),
         queryset=RoomMember.objects.none(),
         required=False,
@@ -152,7 +153,7 @@ def _party(case: MediationCase | None, value: str) -> Party | None:
 
 
 class AssignForm(ActionForm):
-    mediators = forms.ModelMultipleChoiceField(
+    mediators = ModelMultipleChoiceField(
         label=_("Mediators"), queryset=RoomMember.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     chosen_by_parties = forms.BooleanField(label=_("Chosen by the parties"), required=False)

@@ -30,9 +30,11 @@ class PatrolForm(GridChoiceMixin, forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     policy_explained = forms.CharField(
-        label=_("Law and policy explained"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=5000, label=_("Law and policy explained"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    findings = forms.CharField(label=_("What you found"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(
+        max_length=5000, label=_("What you found"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +55,9 @@ class RiskForm(GridChoiceMixin, forms.Form):
     )
     place = forms.CharField(label=_("Where"), max_length=200)
     parties = forms.CharField(label=_("Parties"), max_length=200)
-    description = forms.CharField(label=_("What is going on"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        max_length=5000, label=_("What is going on"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,7 +65,7 @@ class RiskForm(GridChoiceMixin, forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MediationForm(forms.Form):

@@ -139,7 +139,9 @@ class MailboxForm(forms.Form):
         label=_("What you ask for"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     # A field people never see: bots fill it in.
-    website = forms.CharField(required=False, label="", widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    website = forms.CharField(
+        max_length=200, required=False, label="", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
 
     def __init__(self, *args, town=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,8 +173,8 @@ class StatusForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    number = forms.CharField(widget=forms.HiddenInput)
-    code = forms.CharField(widget=forms.HiddenInput)
+    number = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    code = forms.CharField(max_length=20, widget=forms.HiddenInput)
     satisfaction = forms.ChoiceField(
         label=_("Are you satisfied?"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
@@ -212,7 +214,9 @@ class PeopleMixin(forms.Form):
 
 
 class AcceptForm(ActionForm, PeopleMixin):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,7 +230,9 @@ class AssignForm(ActionForm, PeopleMixin):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,11 +249,13 @@ class AssignForm(ActionForm, PeopleMixin):
 
 class TransferForm(ActionForm):
     destination = forms.CharField(label=_("Transferred to"), max_length=100)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(ActionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=MAX_TEXT, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TextForm(ActionForm):
@@ -256,7 +264,9 @@ class TextForm(ActionForm):
 
 class ExtendForm(ActionForm):
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=30)
-    reason = forms.CharField(label=_("Reason (told to the petitioner)"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=MAX_TEXT, label=_("Reason (told to the petitioner)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReplyForm(ActionForm):
@@ -271,7 +281,9 @@ class ReplyForm(ActionForm):
 class FollowUpForm(ActionForm):
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     unit_at_fault = forms.BooleanField(label=_("Dissatisfied for the unit's own reasons: redo"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_TEXT, label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class NoteForm(ActionForm):

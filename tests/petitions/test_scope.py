@@ -111,8 +111,9 @@ def _accusation_rows():
         if action == Action.REQUEST_RE_REVIEW:
             state = REVIEWED
         # The discipline committee does everything, but assigns accusations to itself rather than
-        # accepting them for the reception centre, and cannot object that they are not its own.
-        inspectors = set() if action in (Action.ACCEPT, Action.OBJECT) else {"inspector"}
+        # accepting them for the reception centre, and cannot object that they are not its own;
+        # no town leader answers for one.
+        inspectors = set() if action in (Action.ACCEPT, Action.OBJECT, Action.SET_RESPONSIBLE) else {"inspector"}
         rows.append((action, f"accusation/{state}", inspectors))
     return rows
 
