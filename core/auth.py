@@ -1,6 +1,21 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 from core.models import User
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, first in AUTHENTICATION_BACKENDS: a username locked out
+    from this client address is refused before its password is tried.
+
+    A call without a request (a management command, a test calling ``authenticate``)
+    comes from no client that could be guessing passwords: it is let through to the next
+    backend instead of failing, as axes' own backend would."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class DeskBackend(ModelBackend):

@@ -1,7 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core import notifications, services
+from core import health, notifications, services
 from core.forms import NotificationPreferencesForm
 from core.models import Role
 from core.permissions import villages_visible_to
@@ -84,18 +84,18 @@ def notification_settings(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For monitoring: is the database reachable, and is the job runner alive?"""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    status = job_runner_status()
-    return JsonResponse(
-        {
-            "database": "ok",
-            "job_runner": "ok" if status.alive else "stale",
-            "job_runner_last_seen": status.last_seen.isoformat() if status.last_seen else None,
-        },
-        status=200,
-    )
+    """For monitoring: the web process, the database, the broker and the job runner, each
+    with its state and timing (core/health.py). 503 when an essential part is down."""
+    status, body = health.run_checks()
+    return JsonResponse(body, status=status)
+
+
+def login_locked(request, original_response=None, credentials=None):
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): a page saying why the login is
+    refused and for how long; 429 like axes' own."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    return render(request, "registration/lockout.html", context, status=429)
 
 
 @require_GET
