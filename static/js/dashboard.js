@@ -81,6 +81,9 @@
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var build = builders[el.getAttribute("data-chart")];
       if (!build) return;
+      // Bar charts grow with their rows (set here: the CSP allows no style attribute).
+      var bars = el.getAttribute("data-bars");
+      if (bars) el.style.setProperty("--bars", bars);
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(build(data));
       el.setAttribute("data-drawn", "true");

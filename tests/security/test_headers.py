@@ -52,8 +52,8 @@ def test_json_answers_carry_it(client):
 
 # Templates other engineers are writing; the lead removes each entry once fixed (see the
 # report of issue 9). A template fixed is caught too: the list must match exactly.
-KNOWN_INLINE_SCRIPT = {"accountability/meeting_detail.html"}
-KNOWN_STYLE_ATTRIBUTE = {"reports/dashboard.html"}
+KNOWN_INLINE_SCRIPT: set[str] = set()
+KNOWN_STYLE_ATTRIBUTE: set[str] = set()
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 EVENT_ATTRIBUTE = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
