@@ -210,6 +210,7 @@ def _weekly(b: _Builder) -> None:
     )
     b.rows(
         "units_full_marks",
+        # xgettext:no-python-format
         _("Units with 100% on-time, reply and satisfaction rates"),
         "units_full_marks",
         [(_("Unit"), "", TEXT)],
