@@ -22,6 +22,7 @@ from config.api import error_response, errors
 from core.models import Village
 from petitions import services
 from petitions.api import PetitionerIn, clean_petitioners
+from petitions.errors import DuplicateUpstreamReference
 from petitions.models import Category, Petition
 from petitions.permissions import can_register, petitions_visible_to
 from petitions.states import Channel, Kind, Origin
@@ -210,8 +211,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 headcount=data["headcount"],
                 petitioners=[services.PetitionerInput(**row) for row in data["petitioners"]],
             )
-        except IntegrityError:
-            # Two deliveries of the same assignment raced; the other one registered it.
+        except (IntegrityError, DuplicateUpstreamReference):
+            # Delivered twice: the look-up above missed it (a race), the service or the
+            # database's unique constraint caught it; answer with the first case.
             existing = self._existing(request.user, data["upstream_reference"])
             if existing is None:
                 raise

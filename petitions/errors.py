@@ -21,3 +21,8 @@ class StaleVersion(PetitionError):
 
 class InvalidInput(PetitionError):
     """The input breaks a rule (a time window, a limit, a missing reason)."""
+
+
+class DuplicateUpstreamReference(InvalidInput):
+    """The town already registered a case with this upstream reference (an assignment from
+    above delivered twice); the caller may answer with the existing case."""

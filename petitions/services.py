@@ -19,7 +19,7 @@ from core.crypto import blind_index
 from core.models import Grid, Role, Town, Village
 from petitions import clocks
 from petitions.attachments import attachment_add
-from petitions.errors import IllegalTransition, InvalidInput, NotAllowed, StaleVersion
+from petitions.errors import DuplicateUpstreamReference, IllegalTransition, InvalidInput, NotAllowed, StaleVersion
 from petitions.models import (
     Category,
     HandlingUnit,
@@ -133,10 +133,11 @@ def _check_registration(
         raise InvalidInput(_("The number of people must be at least 1."))
     if origin == Origin.ASSIGNED and not upstream_reference.strip():
         raise InvalidInput(_("A petition assigned from above needs the upstream reference."))
-    if upstream_reference.strip() and Petition.objects.filter(
-        town=town, upstream_reference=upstream_reference.strip()
-    ).exists():
-        raise InvalidInput(_("A case with this upstream reference is already registered."))
+    if (
+        upstream_reference.strip()
+        and Petition.objects.filter(town=town, upstream_reference=upstream_reference.strip()).exists()
+    ):
+        raise DuplicateUpstreamReference(_("A case with this upstream reference is already registered."))
     if grid is not None and (village is None or grid.village_id != village.pk):
         raise InvalidInput(_("The grid must lie in the petition's village."))
     if not category.active:

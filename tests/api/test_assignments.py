@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from petitions.api_assignments import AssignmentViewSet
+from petitions.errors import DuplicateUpstreamReference
 from petitions.models import Petition
 from petitions.states import Action, Channel, Origin, State
 from tests.petitions.conftest import PHONE, VALID_ID
@@ -75,8 +76,11 @@ def test_a_race_between_two_deliveries_ends_with_one_case(api, desk_clerk, units
 
 def test_the_database_refuses_a_second_case_with_the_same_reference(register, units):
     register(origin=Origin.ASSIGNED, upstream_reference="LA-9")
-    with pytest.raises(IntegrityError):
+    with pytest.raises(DuplicateUpstreamReference):  # the service says so first
         register(origin=Origin.ASSIGNED, upstream_reference="LA-9", petitioners=[], anonymous=True)
+    second = register(origin=Origin.ASSIGNED, upstream_reference="LA-10", petitioners=[], anonymous=True)
+    with pytest.raises(IntegrityError), transaction.atomic():  # and the constraint behind it
+        Petition.objects.filter(pk=second.pk).update(upstream_reference="LA-9")
 
 
 def test_other_towns_may_use_the_same_reference(register, units):
