@@ -295,7 +295,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
         "style-src": [csp.SELF],
-        "img-src": [csp.SELF, "data:"],
+        # blob: — photos.js draws the camera's picture from a blob URL to shrink it on the phone.
+        "img-src": [csp.SELF, "data:", "blob:"],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "manifest-src": [csp.SELF],

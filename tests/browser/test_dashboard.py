@@ -86,7 +86,7 @@ def log_in(browser, live_server, viewport):
 def open_dashboard(page, live_server):
     page.locator("[data-dashboard]").click()  # the leader's home page links to it
     page.wait_for_url(live_server.url + "/dashboard/")
-    page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length === {len(CHARTS)}")
+    page.wait_for_function(f"() => document.querySelectorAll('[data-chart][data-drawn]').length === {len(CHARTS)}")
     return {chart["name"]: chart for chart in page.evaluate(CHART_STATE)}
 
 
@@ -112,7 +112,7 @@ def test_a_leader_reads_the_dashboard_on_a_large_screen_and_on_a_phone(
     # The year's breakdowns.
     page.locator("[data-scope=year]").click()
     page.wait_for_url(live_server.url + "/dashboard/?scope=year")
-    page.wait_for_function(f"document.querySelectorAll('[data-chart][data-drawn]').length === {len(CHARTS)}")
+    page.wait_for_function(f"() => document.querySelectorAll('[data-chart][data-drawn]').length === {len(CHARTS)}")
     year = {chart["name"]: chart for chart in page.evaluate(CHART_STATE)}
     assert year["villages"]["total"] == 22
     context.close()

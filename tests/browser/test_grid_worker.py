@@ -188,7 +188,7 @@ def test_a_big_camera_photo_is_shrunk_on_the_phone_before_upload(browser, live_s
     attach.locator("summary").click()
     attach.locator("input[type=file]").set_input_files(str(photo))
     page.wait_for_function(
-        "document.querySelector('[data-action=attach] input[type=file]').files[0].type === 'image/jpeg'"
+        "() => document.querySelector('[data-action=attach] input[type=file]').files[0].type === 'image/jpeg'"
     )
     attach.get_by_role("button", name="添加照片或文件").click()
     page.get_by_role("link", name="camera.jpg").wait_for()  # shrunk to a JPEG on the phone

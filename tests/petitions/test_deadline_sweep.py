@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from core.models import Notification, NotificationKind
 from petitions import tasks
@@ -13,6 +14,14 @@ from petitions.states import Action, Light
 from reports.models import JobRun
 
 START = date(2026, 3, 2)  # route due 15 days later, on 17 March
+
+
+def due_soon(number, day):
+    return _("%(number)s is due by %(due)s") % {"number": number, "due": day}
+
+
+def overdue(number, day):
+    return _("%(number)s is overdue: its deadline was %(due)s") % {"number": number, "due": day}
 
 
 def titles(user):
@@ -38,28 +47,28 @@ def test_a_registered_case_turning_amber_tells_the_desk_clerks(clock, register, 
     clock.set(START + timedelta(days=13))  # due on the 17th: 3 days left is amber
     result = deadlines_sweep()
     assert (result.amber, result.red) == (1, 0)
-    assert titles(desk_clerk) == [f"{p.tracking_number} is due by 2026-03-17"]
+    assert titles(desk_clerk) == [due_soon(p.tracking_number, "2026-03-17")]
     assert titles(leader) == [] and titles(inspector) == []
     p.refresh_from_db()
     assert (p.alerted_light, p.alerted_due) == (Light.AMBER, date(2026, 3, 17))
 
 
 def test_handler_leader_and_unit_head_are_told_once_per_colour(clock, assigned, handler, leader, desk_clerk):
-    due = Petition.objects.get(pk=assigned.pk).next_due  # the 15-day written notice
-    clock.set(due - timedelta(days=10))
+    deadline = Petition.objects.get(pk=assigned.pk).next_due  # the 15-day written notice
+    clock.set(deadline - timedelta(days=10))
     assert deadlines_sweep().notified == 0  # still green
-    clock.set(due - timedelta(days=2))
+    clock.set(deadline - timedelta(days=2))
     first = deadlines_sweep()
     again = deadlines_sweep()
     assert (first.amber, first.notified) == (1, 2)  # the handler heads the unit: told once
     assert (again.amber, again.red, again.notified) == (0, 0, 0)
-    clock.set(due + timedelta(days=1))
+    clock.set(deadline + timedelta(days=1))
     red = deadlines_sweep()
     assert (red.red, red.notified) == (1, 2)
     assert deadlines_sweep().notified == 0
     assert titles(handler) == [
-        f"{assigned.tracking_number} is due by {due.isoformat()}",
-        f"{assigned.tracking_number} is overdue: its deadline was {due.isoformat()}",
+        due_soon(assigned.tracking_number, deadline.isoformat()),
+        overdue(assigned.tracking_number, deadline.isoformat()),
     ]
     assert len(titles(leader)) == 2 and titles(desk_clerk) == []
 
@@ -81,7 +90,7 @@ def test_accusations_are_told_only_to_the_discipline_committee(clock, accusation
     clock.set(START + timedelta(days=16))
     assert deadlines_sweep().red == 1
     assert titles(desk_clerk) == [] and titles(leader) == []
-    assert titles(inspector) == [f"{p.tracking_number} is overdue: its deadline was 2026-03-17"]
+    assert titles(inspector) == [overdue(p.tracking_number, "2026-03-17")]
 
 
 def test_a_stale_next_due_is_recomputed(clock, assigned):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from reports.export import render_snapshot_xlsx
@@ -69,7 +70,9 @@ def test_the_excel_workbook_holds_every_figure_of_the_snapshot(which, login, gri
 def test_rates_are_numbers_formatted_as_percentages(reports_made):  # noqa: F811
     _weekly, monthly = reports_made
     book = load_workbook(io.BytesIO(render_snapshot_xlsx(monthly)))
-    rates = next(sheet for sheet in book.worksheets if sheet["A1"].value == "Rate")
+    with translation.override("zh-hans"):  # the workbook is always in Chinese, like the circular
+        rate = translation.gettext("Rate")
+    rates = next(sheet for sheet in book.worksheets if sheet["A1"].value == rate)
     assert rates["B2"].value == monthly.figures["rates"]["response"] == 0.75
     assert rates["B2"].number_format == "0.00%"
     assert (rates["C2"].value, rates["D2"].value) == (3, 4)  # responded of registered

@@ -92,7 +92,9 @@ def test_every_figure_of_the_report_is_on_its_page(kind, login, leader, reports_
 
 def test_the_early_warning_rule_is_said_in_words(login, leader, reports_made):
     _weekly, monthly = reports_made
-    html = login(leader).get(detail(monthly)).content.decode()
+    client = login(leader)
+    client.cookies["django_language"] = "en"  # the words are checked in the msgid language
+    html = client.get(detail(monthly)).content.decode()
     assert "plus 2 standard deviations" in html and "at least 5 above that mean" in html
 
 
@@ -194,7 +196,9 @@ def test_a_snapshot_made_before_the_accountability_figures_says_so(login, leader
         version=1,
         generated_at=monthly.generated_at,
     )
-    html = login(leader).get(detail(old)).content.decode()
+    client = login(leader)
+    client.cookies["django_language"] = "en"
+    html = client.get(detail(old)).content.decode()
     assert "Not recorded in this report (made before these figures were kept)." in html
     assert selectors.FIGURES_VERSION == 2
 
