@@ -383,6 +383,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# The leaders' dashboard computes the town's figures at most once per this many seconds.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
+
 # --- Personal data at rest (core/crypto.py) ---------------------------------------------------
 # Fernet keys, comma-separated: the first encrypts, every one decrypts (rotation). Without
 # them both keys are derived from SECRET_KEY, which `check --deploy` flags.

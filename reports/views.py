@@ -9,13 +9,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -169,7 +170,14 @@ def dashboard(request):
     if scope not in dash.SCOPES:
         scope = "month"
     today = timezone.localdate()
-    figures = dash.figures(request.user, town=town, today=today, scope=scope)
+    # The town's figures are the same for every reader: computed once per DASHBOARD_CACHE_SECONDS
+    # (shared by every web worker through the cache) instead of on every page view. The lists
+    # of cases below depend on the reader and stay live.
+    key = f"dashboard:{town.pk}:{today.isoformat()}:{scope}:{translation.get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {**dash.figures(request.user, town=town, today=today, scope=scope), "computed_at": timezone.now()}
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
     overdue = list(dash.overdue_list(request.user, today=today)[: dash.OVERDUE_SHOWN])
     supervisions = list(listed_supervisions(request.user))
     charts = {

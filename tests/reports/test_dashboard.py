@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accountability import services as acc
@@ -126,7 +127,12 @@ def test_query_count_is_pinned_and_does_not_grow(
     # session, user, trend by registration / reply / rating month, overdue now and then, villages,
     # origins, channels, categories (rows, names, total), top problems (rows, names, total,
     # previous and last year), the overdue list, the listed supervisions
+    cache.clear()
     with django_assert_num_queries(18):
+        client.get(reverse("reports:dashboard"))
+    # Within DASHBOARD_CACHE_SECONDS the town's figures come from the cache: only the session,
+    # the user and the reader's own lists are asked.
+    with django_assert_num_queries(4):
         client.get(reverse("reports:dashboard"))
     for month in (4, 7, 11):
         clock.set(date(2025, month, 10))
@@ -134,9 +140,19 @@ def test_query_count_is_pinned_and_does_not_grow(
     clock.set(TODAY, hour=9)
     for _ in range(3):
         walk(register(), State.HANDLING)
+    cache.clear()
     with django_assert_num_queries(18):
         client.get(reverse("reports:dashboard"))
     assert chart_data(client.get(reverse("reports:dashboard")).content.decode())["registered"][0] == 1  # April 2025
+
+
+def test_the_figures_are_recomputed_after_the_cache_period(on_the_20th, login, leader, register, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # no caching: every view recomputes
+    client = login(leader)
+    before = chart_data(client.get(reverse("reports:dashboard")).content.decode())["registered"][-1]
+    register()
+    after = chart_data(client.get(reverse("reports:dashboard")).content.decode())["registered"][-1]
+    assert after == before + 1
 
 
 def test_the_dashboard_loads_echarts_from_the_desk_itself(login, leader, town):
