@@ -77,3 +77,10 @@ beat: install
 
 clean:
 	rm -rf $(VENV) var/test .pytest_cache .ruff_cache
+
+## make bench: the benchmark of issue 10 and the load run of issue 9 (bench/README.md) against
+## the local PostgreSQL and Redis: a million petitions (loaded once, then reused), gunicorn with
+## 2 workers; prints the table and writes bench/results/latest.md. BENCH_ARGS=--skip-load etc.
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)

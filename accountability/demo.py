@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from accountability.models import AccountabilityRecord, AgendaItem, Decision, Event, Meeting, Supervision
@@ -102,12 +102,19 @@ def seed_accountability(*, town: Town, year_start: date, today: date, seed: int)
     public = list(closed.filter(is_public_interest=True)[:30])
     key = list(closed.filter(is_key_matter=True)[:6])
     taken = {p.pk for p in public + key}
+    handled_for = ExpressionWrapper(F("replied_at") - F("accepted_at"), output_field=DurationField())
+    # Ids first: a shuffle depends only on how many there are, and a big demo has many.
     disputes = [
-        p
-        for p in closed.filter(Q(is_collective=True) | Q(outcome=Outcome.EXPLAINED))
-        if p.pk not in taken and p.replied_at - p.accepted_at >= petitions_demo.LONG_CASE
+        pk
+        for pk in closed.filter(Q(is_collective=True) | Q(outcome=Outcome.EXPLAINED))
+        .annotate(handled_for=handled_for)
+        .filter(handled_for__gte=petitions_demo.LONG_CASE)
+        .values_list("pk", flat=True)
+        if pk not in taken
     ]
     rng.shuffle(disputes)
+    loaded = Petition.objects.in_bulk(disputes[:COMPLEX_DISPUTES])
+    disputes = [loaded[pk] for pk in disputes[:COMPLEX_DISPUTES]]
     chosen = (
         [(p, AgendaReason.SECRETARY) for p in public]
         + [(p, AgendaReason.DISPUTE) for p in disputes[:COMPLEX_DISPUTES]]

@@ -46,9 +46,11 @@ def build_demo(
     months: int | None = None,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    peak_month: int = 0,
 ) -> DemoResult:
     """The town, its staff and units, and `petitions` petitions: by default this year's
-    (1 January to today); with `months`, spread over that many months back from today."""
+    (1 January to today); with `months`, spread over that many months back from today; with
+    `peak_month`, that many of them in the last full month (the benchmark's busy month)."""
     staff = seed_town(seed=seed, password=password)
     town = staff.town
     petition_services.units_ensure(town=town)
@@ -61,7 +63,7 @@ def build_demo(
     created = 0
     if petitions and not Petition.objects.filter(town=town).exists():
         created = petitions_demo.seed_petitions(
-            town=town, count=petitions, start=start, end=today, seed=seed, progress=progress
+            town=town, count=petitions, start=start, end=today, seed=seed, progress=progress, peak=peak_month
         )
     patrols, risks = patrols_demo.seed_patrols(town=town, start=date(today.year, 1, 1), end=today, seed=seed)
     mediation = mediation_demo.seed_mediation(town=town, year_start=date(today.year, 1, 1), today=today, seed=seed)

@@ -404,7 +404,7 @@ def _complex_petitions(town: Town, year_start: date, today: date, rng: random.Ra
     from petitions.models import Petition
     from petitions.states import Kind
 
-    petitions = list(
+    candidates = list(
         Petition.objects.filter(
             town=town,
             village__isnull=False,
@@ -414,10 +414,14 @@ def _complex_petitions(town: Town, year_start: date, today: date, rng: random.Ra
             registered_at__date__lte=today - timedelta(days=20),
         )
         .exclude(mediation_cases__isnull=False)
-        .select_related("category__parent", "village")
         .order_by("tracking_number")
+        .values_list("pk", flat=True)
     )
-    return rng.sample(petitions, k=min(count, len(petitions)))
+    # A sample depends only on how many there are: draw ids, then load the chosen few (a big
+    # demo has hundreds of thousands of candidates).
+    chosen = rng.sample(candidates, k=min(count, len(candidates)))
+    loaded = Petition.objects.select_related("category__parent", "village").in_bulk(chosen)
+    return [loaded[pk] for pk in chosen]
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from petitions.models import Petition
 from petitions.permissions import can_act
 from petitions.states import Action
 from petitions.transitions import actions_from
+from petitions.widgets import speed_up
 
 
 @dataclass(frozen=True)
@@ -225,5 +226,5 @@ def action_forms_for(user, petition: Petition, *, bound=None) -> list[tuple[str,
             form = bound[1]
         else:
             form = spec.form(initial={"version": petition.version}, petition=petition, prefix=action)
-        result.append((action, spec, form))
+        result.append((action, spec, speed_up(form)))
     return result

@@ -12,6 +12,7 @@ from core.identity import normalize_id_number, normalize_phone, validate_id_numb
 from core.models import Grid, Role, User, Village
 from petitions.models import Category, HandlingUnit
 from petitions.states import Channel, Kind, Origin, Outcome, Satisfaction
+from petitions.widgets import speed_up
 
 MAX_TEXT = 5000
 UPLOAD_TYPES = "image/jpeg,image/png,image/webp,application/pdf"
@@ -112,6 +113,7 @@ class IntakeForm(forms.Form):
             self.fields["responsible_leader"].queryset = _staff(town, Role.LEADER)
             self.fields["village"].queryset = Village.objects.filter(town=town)
             self.fields["grid"].queryset = Grid.objects.filter(village__town=town).select_related("village")
+        speed_up(self)
 
     def clean(self):
         data = super().clean()

@@ -207,6 +207,7 @@ class Petitioner(MaskedIdentity, models.Model):
     class Meta:
         verbose_name = _("petitioner")
         verbose_name_plural = _("petitioners")
+        indexes = [models.Index(fields=["name"], name="petitioner_name")]  # the case list's search by name
 
     def __str__(self) -> str:
         return self.masked_name
@@ -342,7 +343,17 @@ class Petition(models.Model):
             models.Index(fields=["village", "state"], name="petition_village_state"),
             models.Index(fields=["unit", "state"], name="petition_unit_state"),
             models.Index(fields=["registered_at"], name="petition_registered_at"),
+            # The lists' order (newest first), for pages of any filter and the API.
+            models.Index(fields=["-registered_at", "-id"], name="petition_recent"),
+            # A village's open cases, newest first: the list the village and the desk open most.
+            models.Index(
+                fields=["village", "-registered_at", "-id"],
+                condition=Q(state__in=["registered", "handling", "replied", "under_review", "under_re_review"]),
+                name="petition_open_village_recent",
+            ),
         ]
+        # PostgreSQL also has trigram indexes on the title and the content for the keyword
+        # search (migration 0011; nothing on SQLite).
         constraints = [
             models.CheckConstraint(condition=Q(headcount__gte=1), name="petition_headcount_positive"),
             models.CheckConstraint(condition=Q(extension_days__lte=366), name="petition_extension_bounded"),

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from petitions.actions import ACTIONS, action_forms_for
 from petitions.errors import PetitionError
 from petitions.export import export_xlsx
 from petitions.models import Attachment
+from petitions.pagination import CappedPaginator
 from petitions.permissions import can_register, get_petition_for_user
 from petitions.privacy import petitioner_reveal
 from petitions.responsibility import rules_table
@@ -35,7 +35,7 @@ def petition_list(request):
     petitions, petition_filter = selectors.petition_list(user=request.user, data=request.GET)
     if request.GET.get("format") == "xlsx":
         return export_xlsx(petitions)
-    page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -22,16 +22,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--months", type=int, default=None, help="spread the petitions over this many months (default: this year)"
         )
+        parser.add_argument(
+            "--peak-month",
+            type=int,
+            default=0,
+            help="put this many of the petitions in the last full month (the benchmark's month of 100,000)",
+        )
 
-    def handle(self, *args, seed: int, password: str, petitions: int, months: int | None, **options):
+    def handle(self, *args, seed: int, password: str, petitions: int, months: int | None, peak_month: int, **options):
         started = time.monotonic()
+        step = max(10_000, petitions // 20)
+        shown = [0]
 
         def progress(done: int) -> None:
-            if petitions >= 10_000:
+            if petitions >= 10_000 and (done - shown[0] >= step or done == petitions):
+                shown[0] = done
                 rate = done / max(time.monotonic() - started, 0.001)
                 self.stdout.write(f"  {done:,} / {petitions:,} petitions ({rate:,.0f}/s)")
 
-        result = build_demo(seed=seed, password=password, petitions=petitions, months=months, progress=progress)
+        result = build_demo(
+            seed=seed, password=password, petitions=petitions, months=months, progress=progress, peak_month=peak_month
+        )
         if result.already_loaded:
             self.stdout.write("The demo town is already loaded; nothing changed.")
             note = f"as set at first load; default {DEFAULT_PASSWORD}"
