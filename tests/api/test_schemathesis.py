@@ -53,7 +53,23 @@ def _fixed(operation, table: dict[str, dict]) -> dict | None:
     return None
 
 
-def test_every_operation_answers_as_documented(world, desk_clerk, client, village_a, grid_a, units, category):
+@pytest.fixture
+def keep_connection():
+    """A WSGI request closes the database connection when it ends (CONN_MAX_AGE=0), which on
+    PostgreSQL would close the test's own transaction; Django's test client unhooks the same."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_answers_as_documented(
+    keep_connection, world, desk_clerk, client, village_a, grid_a, units, category
+):
     client.force_login(desk_clerk)
     cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
     headers = {"X-CSRFToken": CSRF}

@@ -61,7 +61,7 @@ def test_another_towns_report_is_not_found(login, leader, reports_made):
     _weekly, monthly = reports_made
     elsewhere = ReportSnapshot.objects.create(
         kind=MONTHLY,
-        town=TownFactory(code="341502106000", name="别的镇", tracking_prefix="BDZ"),
+        town=TownFactory(code="341502106", name="别的镇", tracking_prefix="BDZ"),
         period_start=monthly.period_start,
         period_end=monthly.period_end,
         figures=monthly.figures,
