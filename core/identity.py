@@ -180,9 +180,17 @@ def mask_name(value: str) -> str:
     return surname + "*" * max(len(name) - len(surname), 1)
 
 
+ANONYMOUS_NAME = "已匿名"
+
+
 class MaskedIdentity:
     """The masked forms of a person's name, phone and ID number, for any model with the
     fields ``name``, ``phone`` and ``id_number`` (petitioners, mediation parties)."""
+
+    def anonymise(self, *, at) -> None:
+        """Remove the person's details for good (retention); the caller saves."""
+        self.name, self.phone, self.id_number, self.address = ANONYMOUS_NAME, "", "", ""
+        self.anonymised_at = at
 
     @property
     def masked_name(self) -> str:

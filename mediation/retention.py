@@ -7,10 +7,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.identity import ANONYMOUS_NAME  # noqa: F401 (the name the retention writes)
 from mediation.models import Party
 from mediation.states import OPEN_STATES
-
-ANONYMOUS_NAME = "已匿名"
 
 
 def parties_due(before: datetime):
@@ -27,7 +26,6 @@ def anonymise_closed_mediation(*, before: datetime, dry_run: bool = False) -> in
     with transaction.atomic():
         now = timezone.now()
         for party in parties.select_for_update():
-            party.name, party.phone, party.id_number, party.address = ANONYMOUS_NAME, "", "", ""
-            party.anonymised_at = now
+            party.anonymise(at=now)
             party.save()
     return count
