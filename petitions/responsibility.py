@@ -3,13 +3,65 @@ the town's ``ResponsibilityRule`` table, and the change of the responsible leade
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
-from core.models import Role, Town, Village
+from core.models import Role, Town, User, Village
 from petitions.errors import InvalidInput
-from petitions.models import Category, Petition, ResponsibilityRule
+from petitions.models import Category, HandlingUnit, Petition, ResponsibilityRule
 from petitions.states import Action, Kind
+
+# --- The town's table, kept in the shared cache -----------------------------------------------
+# Every registration and every intake page reads the whole table (a few dozen rows, edited by
+# an admin a few times a year). It is kept in the cache shared by all web processes and the
+# workers, and dropped when a rule, a unit or a user is saved or deleted (the names shown come
+# from them), at once and again after the change commits, so no process reads an old table.
+RULES_SECONDS = 600
+
+
+def _rules_key(town_id) -> str:
+    return f"responsibility-rules:{town_id}"
+
+
+def town_rules(town: Town) -> list[ResponsibilityRule]:
+    """The town's rules with their unit and leader (names and flags only: no password hash in
+    the cache)."""
+    key = _rules_key(town.pk)
+    rules = cache.get(key)
+    if rules is None:
+        rules = list(
+            ResponsibilityRule.objects.filter(town=town)
+            .select_related("unit", "leader")
+            .only(
+                "id",
+                "town_id",
+                "category_id",
+                "village_id",
+                "unit__id",
+                "unit__name",
+                "unit__active",
+                "leader__id",
+                "leader__username",
+                "leader__full_name",
+            )
+            .order_by("pk")
+        )
+        cache.set(key, rules, RULES_SECONDS)
+    return rules
+
+
+def _forget_rules(sender, instance, **kwargs) -> None:
+    town_id = getattr(instance, "town_id", None)
+    keys = [_rules_key(town_id)] if town_id else [_rules_key(pk) for pk in Town.objects.values_list("pk", flat=True)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+for _model in (ResponsibilityRule, HandlingUnit, User):
+    post_save.connect(_forget_rules, sender=_model, dispatch_uid=f"petitions.responsibility.save.{_model.__name__}")
+    post_delete.connect(_forget_rules, sender=_model, dispatch_uid=f"petitions.responsibility.delete.{_model.__name__}")
 
 
 def _specificity(rule: ResponsibilityRule, category: Category) -> tuple[int, int]:
@@ -29,17 +81,10 @@ def pick(rules, *, category: Category, village_id: int | None) -> Responsibility
 
 
 def default_for(*, town: Town, category: Category | None, village: Village | None) -> ResponsibilityRule | None:
-    """The most specific rule for the category (or its parent) and the village; one query."""
+    """The most specific rule for the category (or its parent) and the village."""
     if category is None:
         return None
-    categories = [category.pk] + ([category.parent_id] if category.parent_id else [])
-    rules = list(
-        ResponsibilityRule.objects.filter(town=town)
-        .filter(Q(category_id__in=categories) | Q(category__isnull=True))
-        .filter(Q(village__isnull=True) | Q(village_id=village.pk if village is not None else None))
-        .select_related("unit", "leader")
-    )
-    return pick(rules, category=category, village_id=village.pk if village is not None else None)
+    return pick(town_rules(town), category=category, village_id=village.pk if village is not None else None)
 
 
 def rules_table(town: Town) -> list[dict]:
@@ -53,7 +98,7 @@ def rules_table(town: Town) -> list[dict]:
             "leader": rule.leader_id,
             "leader_name": rule.leader.display_name,
         }
-        for rule in ResponsibilityRule.objects.filter(town=town).select_related("unit", "leader")
+        for rule in town_rules(town)
     ]
 
 
