@@ -319,7 +319,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Counts stop at petitions.pagination.CAP (count_capped says so): never COUNT(*) a million rows.
+    "DEFAULT_PAGINATION_CLASS": "petitions.api_pagination.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "config.api.DeskAutoSchema",
@@ -385,6 +386,10 @@ LOGGING = {
 
 # The leaders' dashboard computes the town's figures at most once per this many seconds.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
+
+# A user's case list for one filter is drawn once and kept until a petition (or a name it
+# shows) of the town changes, at most this many seconds (petitions/listcache.py); 0 turns it off.
+CASE_LIST_CACHE_SECONDS = env_int("CASE_LIST_CACHE_SECONDS", 300, minimum=0)
 
 # --- Personal data at rest (core/crypto.py) ---------------------------------------------------
 # Fernet keys, comma-separated: the first encrypts, every one decrypts (rotation). Without

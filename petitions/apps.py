@@ -13,3 +13,6 @@ class PetitionsConfig(AppConfig):
 
         register(NavItem("petitions", _("Petitions"), "petitions:list", frozenset(set(Role) - {Role.MEDIATOR})))
         register(NavItem("intake", _("New petition"), "petitions:intake", REGISTERING))
+        from petitions import listcache
+
+        listcache.connect()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.models import NotificationKind, Role
 from core.notifications import notifications_send
-from petitions import clocks
+from petitions import clocks, listcache
 from petitions.models import Petition
 from petitions.states import OPEN_STATES, Kind, Light, State
 
@@ -44,6 +44,8 @@ def _recompute(town_id: int | None) -> int:
         due = clocks.next_due(p)
         if due != p.next_due:
             changed += Petition.objects.filter(pk=p.pk, version=p.version).update(next_due=due)
+    if changed:  # QuerySet.update sends no signal: the cached case lists show the old dates
+        listcache.bump(town_id)
     return changed
 
 

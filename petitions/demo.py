@@ -22,7 +22,7 @@ from django.db.models import DurationField, ExpressionWrapper, F
 from faker import Faker
 
 from core.models import Grid, Role, Town, User
-from petitions import clocks
+from petitions import clocks, listcache
 from petitions.demo_write import petition_defaults, writer
 from petitions.models import (
     Category,
@@ -464,6 +464,7 @@ def _flag_article_results(town: Town, rng: random.Random) -> None:
     rng.shuffle(closed)
     Petition.objects.filter(pk__in=closed[:30]).update(is_public_interest=True)
     Petition.objects.filter(pk__in=closed[30:36]).update(is_key_matter=True)
+    listcache.bump(town.pk)  # rows written by COPY and update(): no signal told the cached lists
 
 
 @transaction.atomic

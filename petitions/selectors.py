@@ -27,6 +27,33 @@ def petition_list(*, user, data=None) -> tuple[QuerySet[Petition], PetitionFilte
     return petition_filter.qs, petition_filter
 
 
+# What a row of the case list shows (templates/petitions/_list_body.html): reading only these
+# columns instead of ~60 of five tables halves the time to fetch and build a page of rows.
+LIST_ROW_FIELDS = (
+    "id",
+    "tracking_number",
+    "state",
+    "title",
+    "registered_at",
+    "origin",
+    "next_due",
+    "category__id",
+    "category__name",
+    "category__parent__id",
+    "category__parent__name",
+    "village__id",
+    "village__name",
+    "unit__id",
+    "unit__name",
+)
+
+
+def list_rows(petitions: QuerySet[Petition]) -> QuerySet[Petition]:
+    """The list's rows with only what a row shows (a field left out would cost a query a row;
+    the pinned query count of the list catches that)."""
+    return petitions.select_related(None).select_related("category__parent", "village", "unit").only(*LIST_ROW_FIELDS)
+
+
 def petition_detail(*, user, tracking_number: str) -> Petition:
     from petitions.permissions import get_petition_for_user
 

@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.ratelimit import allow
 from core.services import AlreadyApplied, idempotency_claim
-from petitions import forms, selectors, services
+from petitions import forms, listcache, selectors, services
 from petitions.actions import ACTIONS, action_forms_for
 from petitions.errors import PetitionError
 from petitions.export import export_xlsx
@@ -32,22 +34,24 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def petition_list(request):
-    petitions, petition_filter = selectors.petition_list(user=request.user, data=request.GET)
     if request.GET.get("format") == "xlsx":
-        return export_xlsx(petitions)
-    page = CappedPaginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "petitions/list.html",
-        {
+        return export_xlsx(selectors.petition_list(user=request.user, data=request.GET)[0])
+    body = listcache.get(request)
+    if body is None:
+        generation = listcache.current_generation(request)
+        petitions, petition_filter = selectors.petition_list(user=request.user, data=request.GET)
+        page = CappedPaginator(selectors.list_rows(petitions), PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
             "page": page,
             "filter": petition_filter,
             "query": query.urlencode(),
             "can_register": can_register(request.user),
-        },
-    )
+        }
+        body = render_to_string("petitions/_list_body.html", context, request=request)
+        listcache.put(request, body, generation)
+    return render(request, "petitions/list.html", {"body": mark_safe(body)})  # noqa: S308 - our own template's output
 
 
 def _petitioner_inputs(formset) -> list[services.PetitionerInput]:

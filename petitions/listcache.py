@@ -1,0 +1,115 @@
+"""The case list's body, kept in the shared cache per user and filter until something it shows
+changes (issue 10: a desk clerk goes back to the same list after every case).
+
+A cached body is used only while its town's *generation* is the one it was drawn under. The
+generation is a random token in the cache, replaced — at once and again after the change
+commits, so no reader caches a body drawn before the commit under the new token — whenever a
+row the list reads or searches is saved or deleted: petitions, petitioners and their links,
+and the names and rules the rows show (villages, grids, categories, units, users, time
+limits, the work-day calendar). Writes that bypass the signals (``QuerySet.update``, COPY)
+call ``bump`` themselves. The key holds the user (what they may see), the language, the day
+(the lights turn with it) and the query string; a body lives at most CASE_LIST_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
+
+
+def _generation_key(town_id) -> str:
+    return f"caselist-generation:{town_id}"
+
+
+def _body_key(request) -> str:
+    user = request.user
+    query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
+    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    return f"caselist:{user.town_id}:{user.pk}:{get_language()}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def enabled() -> bool:
+    return settings.CASE_LIST_CACHE_SECONDS > 0
+
+
+def get(request) -> str | None:
+    """The cached body of this user's list for this query, if nothing has changed since."""
+    if not enabled():
+        return None
+    body_key, generation_key = _body_key(request), _generation_key(request.user.town_id)
+    found = cache.get_many([body_key, generation_key])
+    hit = found.get(body_key)
+    if hit is None or generation_key not in found or hit[0] != found[generation_key]:
+        return None
+    return hit[1]
+
+
+def put(request, body: str, generation: str | None) -> None:
+    if enabled() and generation is not None:
+        cache.set(_body_key(request), (generation, body), settings.CASE_LIST_CACHE_SECONDS)
+
+
+def current_generation(request) -> str | None:
+    """Read *before* the list's rows: a change committed while they are read replaces it, so
+    the body drawn from the older rows is never taken for the newer generation."""
+    if not enabled():
+        return None
+    key = _generation_key(request.user.town_id)
+    generation = cache.get(key)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(key, generation, None):
+            generation = cache.get(key)
+    return generation
+
+
+def bump(town_id=None) -> None:
+    """Every cached list of the town (of every town when None) is stale from now on."""
+    if town_id is None:
+        from core.models import Town
+
+        keys = [_generation_key(pk) for pk in Town.objects.values_list("pk", flat=True)]
+    else:
+        keys = [_generation_key(town_id)]
+
+    def replace() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    town_id = getattr(instance, "town_id", None)
+    if town_id is None and hasattr(instance, "petition_id"):
+        town_id = getattr(instance.petition, "town_id", None) if instance.petition_id else None
+    if town_id is None and hasattr(instance, "village_id"):
+        town_id = getattr(getattr(instance, "village", None), "town_id", None)
+    bump(town_id)
+
+
+def connect() -> None:
+    """Called from PetitionsConfig.ready()."""
+    from core.models import CalendarDay, Grid, User, Village
+    from petitions.models import (
+        Category,
+        HandlingUnit,
+        Petition,
+        Petitioner,
+        PetitionPetitioner,
+        TimeLimit,
+    )
+
+    for model in (Petition, Petitioner, PetitionPetitioner, Village, Grid, Category, HandlingUnit, User, TimeLimit):
+        name = model.__name__
+        post_save.connect(_changed, sender=model, dispatch_uid=f"petitions.listcache.save.{name}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"petitions.listcache.delete.{name}")
+    post_save.connect(_changed, sender=CalendarDay, dispatch_uid="petitions.listcache.save.CalendarDay")
+    post_delete.connect(_changed, sender=CalendarDay, dispatch_uid="petitions.listcache.delete.CalendarDay")
