@@ -30,18 +30,31 @@ class FastSelectMixin:
     choice_field = None  # a model choice field whose choices come from the cache below
 
     def render(self, name, value, attrs=None, renderer=None):
+        # As Select.get_context and optgroups, without a dict per option: only the first match
+        # is selected unless the box takes several, "multiple" comes from the widget.
         if self.choice_field is not None:
             self.choices = cached_choices(self.choice_field)
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        values = self.format_value(value)
+        parts = [f'<select name="{escape(name)}"{_attrs(attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            group_name = None
+            items = ((option_value, option_label),)
+            if isinstance(option_label, list | tuple):
+                group_name, items = option_value, option_label
             if group_name:
                 parts.append(f'<optgroup label="{escape(group_name)}">')
-            parts.extend(
-                f'<option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>"
-                for option in options
-            )
+            for subvalue, sublabel in items:
+                subvalue = "" if subvalue is None else subvalue
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
+                has_selected |= selected
+                parts.append(
+                    f'<option value="{escape(subvalue)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(sublabel)}</option>"
+                )
             if group_name:
                 parts.append("</optgroup>")
         parts.append("</select>")
