@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.crypto import blind_index
 from core.identity import normalize_id_number, normalize_phone
+from core.models import User
 from petitions.filters import PetitionFilter
 from petitions.models import Petition, PetitionPetitioner, TimelineEntry
 from petitions.permissions import petitions_visible_to
@@ -58,10 +59,8 @@ def petition_detail(*, user, tracking_number: str) -> Petition:
     from petitions.permissions import get_petition_for_user
 
     petition = get_petition_for_user(user, tracking_number)
-    return (
-        Petition.objects.select_related(
-            "category__parent", "village", "grid", "unit", "responsible_leader", "handler", "repeat_of", "town"
-        )
+    petition = (
+        Petition.objects.select_related("category__parent", "village", "grid", "unit", "town")
         .prefetch_related(
             Prefetch("links", queryset=PetitionPetitioner.objects.select_related("petitioner", "petitioner__village")),
             Prefetch("timeline", queryset=TimelineEntry.objects.select_related("actor")),
@@ -69,6 +68,18 @@ def petition_detail(*, user, tracking_number: str) -> Petition:
         )
         .get(pk=petition.pk)
     )
+    # The leader and the handler in a query of their own: with them (and the earlier petition,
+    # read only for a repeat) in the join above, PostgreSQL spent ~3 ms planning ten tables
+    # for a row it reads in 0.3 ms.
+    people = {
+        person.pk: person
+        for person in User.objects.filter(pk__in={petition.responsible_leader_id, petition.handler_id} - {None})
+    }
+    if petition.responsible_leader_id:
+        petition.responsible_leader = people[petition.responsible_leader_id]
+    if petition.handler_id:
+        petition.handler = people[petition.handler_id]
+    return petition
 
 
 @dataclass(frozen=True)

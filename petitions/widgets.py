@@ -85,11 +85,22 @@ def speed_up(form: forms.Form) -> forms.Form:
 # those rows (another process's change shows here after at most CHOICES_SECONDS); a submitted
 # value is still checked against the database by the form field.
 CHOICES_SECONDS = 60
-_choices: dict[str, tuple[float, list]] = {}
+_choices: dict[tuple, tuple[float, list]] = {}
 
 
 def cached_choices(field) -> list:
-    key = f"{type(field).__name__}:{field.queryset.query}"
+    # The key is the query's parts, compared as values; compiling the query to SQL for a key
+    # cost more than drawing the box.
+    query = field.queryset.query
+    key = (
+        type(field).__name__,
+        query.model._meta.label,
+        query.where,
+        tuple(query.order_by),
+        repr(query.select_related),
+        query.low_mark,
+        query.high_mark,
+    )
     now = time.monotonic()
     hit = _choices.get(key)
     if hit is None or now - hit[0] > CHOICES_SECONDS:
