@@ -38,6 +38,10 @@ class PetitionerForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     is_representative = forms.BooleanField(label=_("Representative"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        speed_up(self)
+
     def clean_phone(self):
         value = self.cleaned_data["phone"].strip()
         if value:

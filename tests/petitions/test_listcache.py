@@ -87,9 +87,9 @@ def test_the_next_day_draws_the_list_again(login, desk_clerk, register, django_a
     client = login(desk_clerk)
     _cached_twice(client, LIST, django_assert_num_queries)
     tomorrow = timezone.localdate() + timedelta(days=1)
-    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
-        with django_assert_num_queries(4):  # the lights turn with the day: drawn again
-            client.get(LIST)
+    # the lights turn with the day: drawn again
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow), django_assert_num_queries(4):
+        client.get(LIST)
 
 
 def test_each_filter_has_its_own_body(login, desk_clerk, register, walk):
