@@ -96,3 +96,12 @@ def test_sessions_and_api_tokens_are_declared(schema):
         "description": schemes["tokenAuth"]["description"],
     }
     assert "cookieAuth" in schemes
+
+
+def test_every_paginated_list_documents_the_capped_count(schema):
+    paginated = {name: body for name, body in schema["components"]["schemas"].items() if name.startswith("Paginated")}
+    assert paginated
+    for name, body in paginated.items():
+        assert {"count", "count_capped", "results"} <= set(body["required"]), name
+        assert body["properties"]["count_capped"]["type"] == "boolean", name
+        assert HAN.search(body["properties"]["count_capped"]["description"]), name
