@@ -37,12 +37,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from core.identity import mask_name
 from core.models import Role, Town, Village
-from petitions.models import Category, HandlingUnit, Petition, PetitionPetitioner, TimelineEntry
+from petitions.models import Category, HandlingUnit, Petition, Petitioner, PetitionPetitioner, TimelineEntry
 from petitions.states import OPEN_STATES, Action, Channel, Kind, Origin, Outcome, Satisfaction, State
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -50,11 +50,14 @@ FIGURES_VERSION = 2  # 2: accountability figures; accusations kept out of the na
 SATISFACTION_FLOOR = 0.85  # units under this satisfaction rate are named in the circular
 WARNING_SIGMAS = 2
 WARNING_MIN_EXCESS = 5
+BASELINE_MONTHS = 12  # the early warning's baseline
+TOP_PROBLEMS = 10
 REPEAT_PETITIONER_WINDOW = 90  # days
 REPEAT_PETITIONER_MIN = 3
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
 CLOSED_STATES = (State.CLOSED, State.UNDER_REVIEW, State.UNDER_RE_REVIEW, State.FINAL)
 ENDED_UNHANDLED = (State.TRANSFERRED, State.NOT_ACCEPTED)
+PER_UNIT = ("dispatched", "closed_on_time", "closed_late", "open", "dissatisfied")
 
 
 @dataclass(frozen=True)
@@ -115,26 +118,40 @@ def _category_row(category: Category, count: int, total: int) -> dict:
 
 
 # --- shared pieces -------------------------------------------------------------------------
+#
+# Each statement is bounded by its period on an indexed date column (petitions migrations
+# 0012 and 0013) and groups in the database: Python sees a row per unit, village, category
+# or choice, never one per petition. Scopes: the totals count the town's petitions; a
+# village's or a unit's figures count the petitions of that village or unit of the town.
 
 
-def _by_village_with_change(town: Town, now: Period, before: Period) -> list[dict]:
-    rows = (
-        Village.objects.filter(town=town)
-        .annotate(
-            now=Count("petitions", filter=now.q("petitions__registered_at")),
-            before=Count("petitions", filter=before.q("petitions__registered_at")),
-        )
-        .order_by("-now", "code")
-        .values("code", "name", "now", "before")
-    )
-    return [
-        {"rank": i, "code": r["code"], "name": r["name"], **_change(r["now"], r["before"])}
-        for i, r in enumerate(rows, start=1)
-    ]
+def _town_villages(town: Town) -> list[dict]:
+    """The town's villages in code order: the order a tie keeps in the rankings."""
+    return list(Village.objects.filter(town=town).order_by("code").values("pk", "code", "name"))
 
 
+def _town_units(town: Town) -> list[dict]:
+    return list(HandlingUnit.objects.filter(town=town).order_by("sort", "id").values("pk", "name"))
+
+
+def _town_or_villages(town: Town, villages: list[dict]) -> Q:
+    """The town's petitions and those of its villages (``Village.petitions``): grouped by town
+    and village, one statement answers the totals, the rows without a village and each
+    village's count."""
+    return Q(town=town) | Q(village__in=[v["pk"] for v in villages])
+
+
+# _counts, _top_categories and top_problems also serve the leaders' dashboard.
 def _counts(qs, field: str, choices) -> dict[str, int]:
     got = dict(qs.values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+    return {value: got.get(value, 0) for value in choices.values}
+
+
+def _tally(rows: list[dict], field: str, choices, count: str = "n") -> dict[str, int]:
+    """``_counts`` of rows already grouped by ``field`` and more."""
+    got: dict = {}
+    for r in rows:
+        got[r[field]] = got.get(r[field], 0) + r[count]
     return {value: got.get(value, 0) for value in choices.values}
 
 
@@ -144,6 +161,26 @@ def _top_categories(qs, *, leaf: bool, limit: int) -> list[dict]:
     cats = _categories(r["cat"] for r in rows)
     total = qs.count()
     return [_category_row(cats[r["cat"]], r["n"], total) for r in rows]
+
+
+def _all_categories() -> dict[int, Category]:
+    """Every category with its parent: a small reference table, read once per report."""
+    return {c.pk: c for c in Category.objects.select_related("parent")}
+
+
+def _ranked(counts: dict[int, int], limit: int) -> list[tuple[int, int]]:
+    """(category, count) of counts already grouped by category, most first, then by id: the
+    rows ``_top_categories`` ranks in SQL."""
+    return sorted(((pk, n) for pk, n in counts.items() if n), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def _by_top_category(counts: dict[int, int], cats: dict[int, Category]) -> dict[int, int]:
+    """Leaf counts summed by top-level category (the category's parent, or itself)."""
+    out: dict[int, int] = {}
+    for pk, n in counts.items():
+        top = cats[pk].parent_id or pk
+        out[top] = out.get(top, 0) + n
+    return out
 
 
 def _overdue(town: Town, period: Period) -> list[dict]:
@@ -181,33 +218,31 @@ def _overdue(town: Town, period: Period) -> list[dict]:
 
 def _unit_rates(town: Town, period: Period) -> list[dict]:
     """Per handling unit over the period: replied (on time), due-and-unanswered, ratings."""
-    replied = period.q("petitions__replied_at")
-    rated = period.q("petitions__rated_at") & ~Q(petitions__satisfaction="")
-    rows = (
-        HandlingUnit.objects.filter(town=town)
+    units = _town_units(town)
+    replied = period.q("replied_at")
+    rated = period.q("rated_at") & ~Q(satisfaction="")
+    unanswered = Q(state=State.HANDLING, handle_due__lte=period.end)
+    counts = {
+        r["unit"]: r
+        for r in Petition.objects.filter(replied | rated | unanswered, unit__in=[u["pk"] for u in units])
+        .values("unit")
         .annotate(
-            replied=Count("petitions", filter=replied),
-            on_time=Count(
-                "petitions",
-                filter=replied & Q(petitions__handle_due__gte=_local_day("petitions__replied_at")),
-            ),
-            unanswered=Count(
-                "petitions",
-                filter=Q(petitions__state=State.HANDLING, petitions__handle_due__lte=period.end),
-            ),
-            rated=Count("petitions", filter=rated),
-            satisfied=Count("petitions", filter=rated & Q(petitions__satisfaction__in=SATISFIED)),
+            replied=Count("id", filter=replied),
+            on_time=Count("id", filter=replied & Q(handle_due__gte=_local_day("replied_at"))),
+            unanswered=Count("id", filter=unanswered),
+            rated=Count("id", filter=rated),
+            satisfied=Count("id", filter=rated & Q(satisfaction__in=SATISFIED)),
         )
-        .order_by("sort", "id")
-        .values("name", "replied", "on_time", "unanswered", "rated", "satisfied")
-    )
+    }
     out = []
-    for r in rows:
-        if not (r["replied"] or r["unanswered"] or r["rated"]):
+    for unit in units:
+        r = counts.get(unit["pk"])
+        if r is None or not (r["replied"] or r["unanswered"] or r["rated"]):
             continue
         out.append(
             {
-                **r,
+                "name": unit["name"],
+                **{key: r[key] for key in ("replied", "on_time", "unanswered", "rated", "satisfied")},
                 "on_time_rate": share(r["on_time"], r["replied"]),
                 "reply_rate": share(r["replied"], r["replied"] + r["unanswered"]),
                 "satisfaction_rate": share(r["satisfied"], r["rated"]),
@@ -216,7 +251,57 @@ def _unit_rates(town: Town, period: Period) -> list[dict]:
     return out
 
 
+def _of_town(entries, town: Town):
+    """Timeline entries of the town's petitions, asked as "not of another town's petition":
+    the database then looks up the other towns' petitions by the town index (none at all in a
+    one-town installation) instead of joining every entry of the period to its petition. The
+    same rows: every entry has its petition (a foreign key, not null), every petition a town.
+    ``<`` or ``>`` rather than ``≠``, which no index answers."""
+    others = Petition.objects.filter(Q(town_id__lt=town.pk) | Q(town_id__gt=town.pk), pk=OuterRef("petition_id"))
+    return entries.filter(~Exists(others))
+
+
 # --- the weekly circular -------------------------------------------------------------------
+
+
+def _two_weeks_by_village(town: Town, now: Period, before: Period) -> tuple[list[dict], dict, dict]:
+    """Petitions registered in the week ``now`` and the week ``before`` it: each village of
+    the town ranked by this week (a tie in code order), the town's total and its petitions
+    without a village (each ``{"now": n, "before": n}``). One statement, grouped by town and
+    village."""
+    villages = _town_villages(town)
+    total, without = {"now": 0, "before": 0}, {"now": 0, "before": 0}
+    per_village: dict[int, dict] = {}
+    # Counting a column of petition_report_registered (COUNT(*) takes no filter in Django)
+    # keeps the statement to that index.
+    rows = (
+        Petition.objects.filter(
+            _town_or_villages(town, villages), registered_at__gte=before.lo, registered_at__lt=now.hi
+        )
+        .values("town", "village")
+        .annotate(
+            now=Count("registered_at", filter=now.q("registered_at")),
+            before=Count("registered_at", filter=before.q("registered_at")),
+        )
+    )
+    for r in rows:
+        into = []
+        if r["town"] == town.pk:
+            into += [total, without] if r["village"] is None else [total]
+        if r["village"] is not None:
+            into.append(per_village.setdefault(r["village"], {"now": 0, "before": 0}))
+        for counts in into:
+            counts["now"] += r["now"]
+            counts["before"] += r["before"]
+    zero = {"now": 0, "before": 0}
+    ranked = sorted(villages, key=lambda v: -per_village.get(v["pk"], zero)["now"])  # stable
+    by_village = []
+    for rank, v in enumerate(ranked, start=1):
+        counts = per_village.get(v["pk"], zero)
+        by_village.append(
+            {"rank": rank, "code": v["code"], "name": v["name"], **_change(counts["now"], counts["before"])}
+        )
+    return by_village, total, without
 
 
 def weekly_circular(*, town: Town, week_start: date, floor: float | None = None) -> dict:
@@ -232,18 +317,36 @@ def weekly_circular(*, town: Town, week_start: date, floor: float | None = None)
     before = week_of(week.start - timedelta(days=7))
     petitions = Petition.objects.filter(town=town)
     new = petitions.filter(week.q("registered_at"))
-    counts = petitions.aggregate(
-        now=Count("id", filter=week.q("registered_at")),
-        before=Count("id", filter=before.q("registered_at")),
-        no_village_now=Count("id", filter=week.q("registered_at") & Q(village__isnull=True)),
-        no_village_before=Count("id", filter=before.q("registered_at") & Q(village__isnull=True)),
-        closed=Count("id", filter=week.q("closed_at") & Q(state__in=CLOSED_STATES)),
-        ended_unhandled=Count("id", filter=week.q("closed_at") & Q(state__in=ENDED_UNHANDLED)),
-        **{
-            f"origin_{o}_{w}": Count("id", filter=p.q("registered_at") & Q(origin=o))
-            for o in Origin.values
-            for w, p in (("now", week), ("before", before))
-        },
+    villages, total, without_village = _two_weeks_by_village(town, week, before)
+    # The two weeks by origin, type and category: the origins' change, this week's types and
+    # top categories, from one statement.
+    by_choice = list(
+        petitions.filter(registered_at__gte=before.lo, registered_at__lt=week.hi)
+        .values("origin", "kind", "category")
+        .annotate(
+            now=Count("registered_at", filter=week.q("registered_at")),
+            before=Count("registered_at", filter=before.q("registered_at")),
+        )
+    )
+    by_category: dict[int, int] = {}
+    for r in by_choice:
+        if r["now"]:
+            by_category[r["category"]] = by_category.get(r["category"], 0) + r["now"]
+    cats = _all_categories() if by_category else {}
+    origins_now, origins_before = (
+        _tally(by_choice, "origin", Origin, "now"),
+        _tally(by_choice, "origin", Origin, "before"),
+    )
+    ended = petitions.filter(week.q("closed_at"), state__in=(*CLOSED_STATES, *ENDED_UNHANDLED)).aggregate(
+        closed=Count("id", filter=Q(state__in=CLOSED_STATES)),
+        ended_unhandled=Count("id", filter=Q(state__in=ENDED_UNHANDLED)),
+    )
+    # Both named lists in one statement, each kept in tracking-number order.
+    flagged = list(
+        new.filter(Q(is_skip_level=True) | Q(is_repeat=True))
+        .exclude(kind=Kind.ACCUSATION)
+        .order_by("tracking_number")
+        .values_list("tracking_number", "is_skip_level", "is_repeat")
     )
     dissatisfied = (
         TimelineEntry.objects.filter(petition__town=town, action=Action.FOLLOW_UP)
@@ -254,32 +357,23 @@ def weekly_circular(*, town: Town, week_start: date, floor: float | None = None)
         .values("petition__tracking_number", "petition__unit__name", "to_state")
     )
     units = _unit_rates(town, week)
-    villages = _by_village_with_change(town, week, before)
     return {
         "kind": "weekly_circular",
         "version": FIGURES_VERSION,
         "period": {"start": week.start.isoformat(), "end": week.end.isoformat()},
-        "new": _change(counts["now"], counts["before"]),
-        "by_origin": {o: _change(counts[f"origin_{o}_now"], counts[f"origin_{o}_before"]) for o in Origin.values},
+        "new": _change(total["now"], total["before"]),
+        "by_origin": {o: _change(origins_now[o], origins_before[o]) for o in Origin.values},
         "by_village": villages,
-        "without_village": _change(counts["no_village_now"], counts["no_village_before"]),
-        "by_kind": _counts(new, "kind", Kind),
-        "top_categories": _top_categories(new, leaf=False, limit=5),
-        "closed": counts["closed"],
-        "ended_unhandled": counts["ended_unhandled"],
+        "without_village": _change(without_village["now"], without_village["before"]),
+        "by_kind": _tally(by_choice, "kind", Kind, "now"),
+        "top_categories": [
+            _category_row(cats[pk], n, total["now"]) for pk, n in _ranked(_by_top_category(by_category, cats), 5)
+        ],
+        "closed": ended["closed"],
+        "ended_unhandled": ended["ended_unhandled"],
         "overdue": _overdue(town, week),
-        "skip_level": list(
-            new.filter(is_skip_level=True)
-            .exclude(kind=Kind.ACCUSATION)
-            .order_by("tracking_number")
-            .values_list("tracking_number", flat=True)
-        ),
-        "repeat": list(
-            new.filter(is_repeat=True)
-            .exclude(kind=Kind.ACCUSATION)
-            .order_by("tracking_number")
-            .values_list("tracking_number", flat=True)
-        ),
+        "skip_level": [number for number, skip_level, _repeat in flagged if skip_level],
+        "repeat": [number for number, _skip_level, repeat in flagged if repeat],
         "dissatisfied_follow_ups": [
             {
                 "tracking_number": r["petition__tracking_number"],
@@ -305,37 +399,36 @@ def weekly_circular(*, town: Town, week_start: date, floor: float | None = None)
 # --- the monthly analysis ------------------------------------------------------------------
 
 
-def _monthly_series(qs, field: str, first: Period, months: int) -> dict:
-    """{key: [count of month 1, …, count of month n]} for the months from ``first`` on."""
-    lo = first.lo
-    hi = months_before(first, -months).lo
-    rows = (
-        qs.filter(registered_at__gte=lo, registered_at__lt=hi)
-        .annotate(month=TruncMonth("registered_at", tzinfo=TZ))
-        .values(field, "month")
-        .annotate(n=Count("id"))
-    )
+def _monthly_counts(qs, fields: tuple[str, ...], first: Period, months: int) -> dict[tuple, list[int]]:
+    """{(values of ``fields``): [count of month 1, …, count of month n]} of the petitions
+    registered in the ``months`` calendar months from ``first``: one statement grouped by the
+    fields and the local month."""
     index = {months_before(first, -i).start: i for i in range(months)}
-    series: dict = {}
+    rows = (
+        qs.filter(registered_at__gte=first.lo, registered_at__lt=months_before(first, -months).lo)
+        .annotate(month=TruncMonth("registered_at", tzinfo=TZ))
+        .values(*fields, "month")
+        .annotate(n=Count("*"))
+    )
+    series: dict[tuple, list[int]] = {}
     for r in rows:
         month = r["month"]
         month = month.date() if isinstance(month, datetime) else month
-        series.setdefault(r[field], [0] * months)[index[month]] += r["n"]
+        series.setdefault(tuple(r[f] for f in fields), [0] * months)[index[month]] += r["n"]
     return series
 
 
-def _warnings(qs, field: str, month: Period) -> list[dict]:
-    """Keys whose count this month is far above their own 12-month baseline (module docstring)."""
-    first = months_before(month, 12)
-    history = _monthly_series(qs, field, first, 12)
-    current = dict(
-        qs.filter(month.q("registered_at")).values_list(field).annotate(n=Count("id")).values_list(field, "n")
-    )
+def _far_above(series: dict, now: int) -> list[dict]:
+    """Keys whose count in month ``now`` of the series is far above their own baseline, the
+    months before it (module docstring)."""
     flagged = []
-    for key, count in current.items():
-        values = history.get(key, [0] * 12)
-        mean = sum(values) / 12
-        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / 12)
+    for key, counts in series.items():
+        count = counts[now]
+        if not count:
+            continue
+        values = counts[:now]
+        mean = sum(values) / BASELINE_MONTHS
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / BASELINE_MONTHS)
         if count >= mean + WARNING_SIGMAS * sd and count >= mean + WARNING_MIN_EXCESS:
             flagged.append({"key": key, "count": count, "mean": round(mean, 2), "sd": round(sd, 2)})
     return sorted(flagged, key=lambda f: (-f["count"], str(f["key"])))
@@ -343,40 +436,46 @@ def _warnings(qs, field: str, month: Period) -> list[dict]:
 
 def _repeat_petitioners(town: Town, end: datetime) -> list[dict]:
     start = end - timedelta(days=REPEAT_PETITIONER_WINDOW)
-    rows = (
+    rows = list(
         PetitionPetitioner.objects.filter(
             petition__town=town, petition__registered_at__gte=start, petition__registered_at__lt=end
         )
         .exclude(petition__kind=Kind.ACCUSATION)
-        .values("petitioner", "petitioner__name")
-        .annotate(n=Count("petition", distinct=True))
+        .values("petitioner")
+        # A person is linked to a petition once (petitioner_once_per_petition): the links are
+        # the distinct petitions, counted without DISTINCT's sort.
+        .annotate(n=Count("*"))
         .filter(n__gte=REPEAT_PETITIONER_MIN)
         .order_by("-n", "petitioner")
     )
-    return [{"petitioner": mask_name(r["petitioner__name"]), "count": r["n"]} for r in rows]
+    # The names of the few people flagged, not of every link of the 90 days.
+    names = dict(Petitioner.objects.filter(pk__in=[r["petitioner"] for r in rows]).values_list("pk", "name"))
+    return [{"petitioner": mask_name(names[r["petitioner"]]), "count": r["n"]} for r in rows]
 
 
 def _per_unit(town: Town, month: Period) -> list[dict]:
     """Per handling unit, for the petitions routed to it in the month (as they stand now)."""
-    cohort = month.q("petitions__routed_at")
-    closed = cohort & Q(petitions__state__in=CLOSED_STATES)
-    on_time = Q(petitions__handle_due__gte=_local_day("petitions__replied_at"))
-    rows = (
-        HandlingUnit.objects.filter(town=town)
+    units = _town_units(town)
+    closed = Q(state__in=CLOSED_STATES)
+    on_time = Q(handle_due__gte=_local_day("replied_at"))
+    counts = {
+        r["unit"]: r
+        for r in Petition.objects.filter(month.q("routed_at"), unit__in=[u["pk"] for u in units])
+        .values("unit")
         .annotate(
-            dispatched=Count("petitions", filter=cohort),
-            closed_on_time=Count("petitions", filter=closed & on_time),
-            closed_late=Count("petitions", filter=closed & ~on_time),
-            open=Count("petitions", filter=cohort & Q(petitions__state__in=OPEN_STATES)),
-            dissatisfied=Count(
-                "petitions",
-                filter=cohort & (Q(petitions__satisfaction=Satisfaction.DISSATISFIED) | Q(petitions__redo_count__gt=0)),
-            ),
+            dispatched=Count("id"),
+            closed_on_time=Count("id", filter=closed & on_time),
+            closed_late=Count("id", filter=closed & ~on_time),
+            open=Count("id", filter=Q(state__in=OPEN_STATES)),
+            dissatisfied=Count("id", filter=Q(satisfaction=Satisfaction.DISSATISFIED) | Q(redo_count__gt=0)),
         )
-        .filter(dispatched__gt=0)
-        .order_by("-dispatched", "sort", "id")
-        .values("name", "dispatched", "closed_on_time", "closed_late", "open", "dissatisfied")
-    )
+    }
+    rows = [
+        {"name": u["name"], **{key: c[key] for key in PER_UNIT}}
+        for u in units
+        if (c := counts.get(u["pk"])) is not None
+    ]
+    rows.sort(key=lambda r: -r["dispatched"])  # stable: a tie keeps the units' order
     return [
         {
             **r,
@@ -403,14 +502,17 @@ def _mediation(town: Town, month: Period) -> dict:
     }
 
 
-def top_problems(petitions, month: Period, *, limit: int = 10) -> list[dict]:
+def top_problems(petitions, month: Period, *, limit: int = TOP_PROBLEMS) -> list[dict]:
     """The top-problems list (问题清单): the month's most frequent leaf categories, each with
     the same category's count the month before and the same month a year before."""
     previous = months_before(month, 1)
     last_year = months_before(month, 12)
     top = _top_categories(petitions.filter(month.q("registered_at")), leaf=True, limit=limit)
     codes = [row["code"] for row in top]
-    compare = petitions.filter(category__code__in=codes).aggregate(
+    # Bounded by the two months compared, so the database reads those months' rows only.
+    compare = petitions.filter(
+        previous.q("registered_at") | last_year.q("registered_at"), category__code__in=codes
+    ).aggregate(
         **{
             f"p_{i}": Count("id", filter=previous.q("registered_at") & Q(category__code=c)) for i, c in enumerate(codes)
         },
@@ -476,6 +578,30 @@ def _accountability(town: Town, month: Period) -> dict:
     }
 
 
+def _months_by_village(town: Town, first: Period, months: int) -> tuple[list[dict], dict]:
+    """Petitions registered in the ``months`` months from ``first`` (the last is the month
+    reported): each village of the town with its count in that month, ranked (a tie in code
+    order), and the town's petitions by village and month (``None``: no village given). One
+    statement, grouped by town, village and month."""
+    villages = _town_villages(town)
+    by_village: dict = {}
+    in_month: dict[int, int] = {}
+    rows = _monthly_counts(
+        Petition.objects.filter(_town_or_villages(town, villages)), ("town", "village"), first, months
+    )
+    for (town_id, village), counts in rows.items():
+        if town_id == town.pk:
+            into = by_village.setdefault(village, [0] * months)
+            for i, n in enumerate(counts):
+                into[i] += n
+        if village is not None:
+            in_month[village] = in_month.get(village, 0) + counts[-1]
+    ranked = sorted(villages, key=lambda v: -in_month.get(v["pk"], 0))  # stable
+    return [
+        {"pk": v["pk"], "code": v["code"], "name": v["name"], "count": in_month.get(v["pk"], 0)} for v in ranked
+    ], by_village
+
+
 def monthly_analysis(*, town: Town, month_start: date) -> dict:
     """The monthly demand analysis (诉求分析研判) for the calendar month of ``month_start``.
     Rates as defined in the module docstring; per-unit figures follow the petitions routed to
@@ -483,68 +609,97 @@ def monthly_analysis(*, town: Town, month_start: date) -> dict:
     / dispatched, on-time rate = closed on time / closed, dissatisfied = rated dissatisfied or
     sent back to be redone."""
     month = month_of(month_start)
+    # The month and the 12 before it, by category and by village, in one statement each: the
+    # early warning's baseline, the top problems' previous month and the same month last
+    # year, and the month's own counts (the last of each series).
+    first, now = months_before(month, BASELINE_MONTHS), BASELINE_MONTHS
     petitions = Petition.objects.filter(town=town)
-    new = petitions.filter(month.q("registered_at"))
+    by_choice = list(
+        petitions.filter(month.q("registered_at"))
+        .values("origin", "channel", "kind")
+        .annotate(
+            n=Count("registered_at"),
+            responded=Count("registered_at", filter=Q(route_due__gte=_local_day("routed_at"))),
+            skip_level=Count("registered_at", filter=Q(is_skip_level=True)),
+            repeat=Count("registered_at", filter=Q(is_repeat=True)),
+        )
+    )
+    registered = sum(r["n"] for r in by_choice)
+    responded = sum(r["responded"] for r in by_choice)
+
+    cats = _all_categories()
+    by_category = {key[0]: counts for key, counts in _monthly_counts(petitions, ("category",), first, now + 1).items()}
+    in_month = {pk: counts[now] for pk, counts in by_category.items()}
+    top = []
+    for pk, n in _ranked(in_month, TOP_PROBLEMS):
+        previous, last_year = by_category[pk][now - 1], by_category[pk][0]
+        top.append(
+            {
+                **_category_row(cats[pk], n, registered),
+                "previous_month": previous,
+                "same_month_last_year": last_year,
+                "change_vs_previous_month": n - previous,
+                "change_vs_last_year": n - last_year,
+            }
+        )
+    category_warnings = _far_above(by_category, now)
+    for w in category_warnings:
+        w["name"] = str(cats[w.pop("key")])
+
+    villages, by_village = _months_by_village(town, first, now + 1)
+    village_warnings = _far_above({pk: counts for pk, counts in by_village.items() if pk is not None}, now)
+    names = {v["pk"]: v["name"] for v in villages}
+    if missing := [w["key"] for w in village_warnings if w["key"] not in names]:  # another town's village
+        names.update(Village.objects.filter(pk__in=missing).values_list("pk", "name"))
+    for w in village_warnings:
+        w["name"] = names[w.pop("key")]
+
     replied = month.q("replied_at")
     rated = month.q("rated_at") & ~Q(satisfaction="")
-    totals = petitions.aggregate(
-        registered=Count("id", filter=month.q("registered_at")),
-        responded=Count("id", filter=month.q("registered_at") & Q(route_due__gte=_local_day("routed_at"))),
+    closed = month.q("closed_at") & Q(state__in=CLOSED_STATES)
+    escalated = month.q("escalated_at")
+    still_open = Q(registered_at__lt=month.hi, state__in=OPEN_STATES)
+    # One statement over the petitions replied, rated, closed or escalated in the month or
+    # still open (each set found by its own index), each figure counted over its own rows.
+    totals = petitions.filter(replied | rated | closed | escalated | still_open).aggregate(
         replied=Count("id", filter=replied),
         resolved=Count("id", filter=replied & Q(outcome__in=(Outcome.SUPPORTED, Outcome.EXPLAINED))),
         on_time=Count("id", filter=replied & Q(handle_due__gte=_local_day("replied_at"))),
         rated=Count("id", filter=rated),
         satisfied=Count("id", filter=rated & Q(satisfaction__in=SATISFIED)),
-        closed=Count("id", filter=month.q("closed_at") & Q(state__in=CLOSED_STATES)),
-        escalated=Count("id", filter=month.q("escalated_at")),
-        skip_level=Count("id", filter=month.q("registered_at") & Q(is_skip_level=True)),
-        repeat=Count("id", filter=month.q("registered_at") & Q(is_repeat=True)),
-        open_at_generation=Count("id", filter=Q(registered_at__lt=month.hi, state__in=OPEN_STATES)),
+        closed=Count("id", filter=closed),
+        escalated=Count("id", filter=escalated),
+        open_at_generation=Count("id", filter=still_open),
+        days=Avg(
+            ExpressionWrapper(F("closed_at") - F("registered_at"), output_field=DurationField()),
+            filter=closed & Q(replied_at__isnull=False),
+        ),
     )
-    days = petitions.filter(month.q("closed_at"), state__in=CLOSED_STATES, replied_at__isnull=False).aggregate(
-        avg=Avg(ExpressionWrapper(F("closed_at") - F("registered_at"), output_field=DurationField()))
-    )["avg"]
-    events = (
-        TimelineEntry.objects.filter(petition__town=town)
-        .filter(month.q("at"))
-        .aggregate(
-            follow_ups=Count("id", filter=Q(action=Action.FOLLOW_UP)),
-            redos=Count("id", filter=Q(action=Action.FOLLOW_UP, to_state=State.HANDLING)),
-            assignments=Count("id", filter=Q(action=Action.ASSIGN)),
-            returns=Count("id", filter=Q(action=Action.OBJECT)),
-        )
-    )
-    top = top_problems(petitions, month)
-    villages = list(
-        Village.objects.filter(town=town)
-        .annotate(n=Count("petitions", filter=month.q("petitions__registered_at")))
-        .order_by("-n", "code")
-        .values("code", "name", "n")
+    days = totals["days"]
+    counted = (Action.FOLLOW_UP, Action.ASSIGN, Action.OBJECT)
+    events = _of_town(TimelineEntry.objects.filter(month.q("at"), action__in=counted), town).aggregate(
+        follow_ups=Count("at", filter=Q(action=Action.FOLLOW_UP)),
+        redos=Count("at", filter=Q(action=Action.FOLLOW_UP, to_state=State.HANDLING)),
+        assignments=Count("at", filter=Q(action=Action.ASSIGN)),
+        returns=Count("at", filter=Q(action=Action.OBJECT)),
     )
     units = _per_unit(town, month)
-    category_warnings = _warnings(petitions, "category", month)
-    cats = _categories(w["key"] for w in category_warnings)
-    for w in category_warnings:
-        w["name"] = str(cats[w.pop("key")])
-    village_warnings = _warnings(petitions.filter(village__isnull=False), "village", month)
-    village_names = dict(Village.objects.filter(pk__in=[w["key"] for w in village_warnings]).values_list("pk", "name"))
-    for w in village_warnings:
-        w["name"] = village_names[w.pop("key")]
-    registered = totals["registered"]
     return {
         "kind": "monthly_analysis",
         "version": FIGURES_VERSION,
         "period": {"start": month.start.isoformat(), "end": month.end.isoformat()},
         "registered": registered,
-        "by_origin": _counts(new, "origin", Origin),
-        "by_channel": _counts(new, "channel", Channel),
-        "by_kind": _counts(new, "kind", Kind),
-        "by_category": _top_categories(new, leaf=False, limit=100),
-        "by_village": [{"code": v["code"], "name": v["name"], "count": v["n"]} for v in villages],
-        "without_village": new.filter(village__isnull=True).count(),
+        "by_origin": _tally(by_choice, "origin", Origin),
+        "by_channel": _tally(by_choice, "channel", Channel),
+        "by_kind": _tally(by_choice, "kind", Kind),
+        "by_category": [
+            _category_row(cats[pk], n, registered) for pk, n in _ranked(_by_top_category(in_month, cats), 100)
+        ],
+        "by_village": [{"code": v["code"], "name": v["name"], "count": v["count"]} for v in villages],
+        "without_village": by_village[None][now] if None in by_village else 0,
         "top_problems": top,
         "rates": {
-            "response": share(totals["responded"], registered),
+            "response": share(responded, registered),
             "resolution": share(totals["resolved"], totals["replied"]),
             "satisfaction": share(totals["satisfied"], totals["rated"]),
             "on_time": share(totals["on_time"], totals["replied"]),
@@ -553,7 +708,7 @@ def monthly_analysis(*, town: Town, month_start: date) -> dict:
         },
         "rate_bases": {
             "registered": registered,
-            "responded": totals["responded"],
+            "responded": responded,
             "replied": totals["replied"],
             "resolved": totals["resolved"],
             "on_time": totals["on_time"],
@@ -569,14 +724,14 @@ def monthly_analysis(*, town: Town, month_start: date) -> dict:
         "open_at_generation": totals["open_at_generation"],
         "units": units,
         "top_units": [{"name": u["name"], "count": u["dispatched"]} for u in units[:3]],
-        "top_villages": [{"name": v["name"], "count": v["n"]} for v in villages[:3] if v["n"]],
+        "top_villages": [{"name": v["name"], "count": v["count"]} for v in villages[:3] if v["count"]],
         "escalated": totals["escalated"],
-        "skip_level": totals["skip_level"],
-        "repeat": totals["repeat"],
+        "skip_level": sum(r["skip_level"] for r in by_choice),
+        "repeat": sum(r["repeat"] for r in by_choice),
         "mediation": _mediation(town, month),
         "accountability": _accountability(town, month),
         "early_warning": {
-            "rule": {"sigmas": WARNING_SIGMAS, "min_excess": WARNING_MIN_EXCESS, "baseline_months": 12},
+            "rule": {"sigmas": WARNING_SIGMAS, "min_excess": WARNING_MIN_EXCESS, "baseline_months": BASELINE_MONTHS},
             "categories": category_warnings,
             "villages": village_warnings,
             "repeat_petitioners": _repeat_petitioners(town, month.hi),
