@@ -36,7 +36,12 @@ class Page:
 
 
 PAGES = [
-    Page("list", "filtered case list (open cases of one village, page 1)", "clerk", 30, 150),
+    # A clerk comes back to the same list after each case: from the second view on, the body is
+    # the cached one (petitions/listcache.py) until a petition of the town changes. The first
+    # view of a list (and every search below) is drawn from the database: ``_=i`` makes each
+    # request a list nobody has seen (the filter ignores the parameter).
+    Page("list", "filtered case list (open cases of one village, page 1), repeated view", "clerk", 30, 150),
+    Page("list_first", "filtered case list, first view (drawn, not from the cache)", "clerk", 30),
     Page("case", "case page", "clerk", 25),
     Page("intake", "intake: form + submit", "clerk", 40),
     Page("status", "status page by query code", "", 20),
@@ -54,15 +59,17 @@ def request_for(key: str, sample: Sample, i: int) -> tuple[str, str, dict | None
     rng = random.Random(i)  # noqa: S311 - reproducible choice of rows
     if key == "list":
         return "GET", f"/petitions/?village={sample.village}&open=true", None
+    if key == "list_first":
+        return "GET", f"/petitions/?village={sample.village}&open=true&_={i}", None
     if key == "case":
         return "GET", f"/petitions/{rng.choice(sample.numbers)}/", None
     if key == "status":
         number, code = rng.choice(sample.codes)
         return "POST", "/status/", {"number": number, "code": code}
     if key == "phone":
-        return "GET", f"/petitions/?q={rng.choice(sample.phones)}", None
+        return "GET", f"/petitions/?q={rng.choice(sample.phones)}&_={i}", None
     if key == "keyword":
-        return "GET", f"/petitions/?q={rng.choice(sample.words)}", None
+        return "GET", f"/petitions/?q={rng.choice(sample.words)}&_={i}", None
     if key == "dashboard":
         return "GET", "/dashboard/", None
     if key == "api":
