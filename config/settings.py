@@ -122,7 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the embedded job runner write to the same file: WAL lets readers
     # go on while one writes, IMMEDIATE takes the write lock up front instead of failing
     # half-way through a transaction, and the timeout waits for the lock.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection is kept across requests as on PostgreSQL: opening one (and its PRAGMAs) is
+    # ~1 ms of a 15 ms page; WAL lets a kept connection see what others committed.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accountability import demo as accountability_demo
 from accountability.demo import AccountabilityDemo
+from core import statistics
 from core.demo import DEFAULT_PASSWORD, seed_town
 from core.models import Town
 from duty import demo as duty_demo
@@ -71,6 +72,7 @@ def build_demo(
         town=town, year_start=date(today.year, 1, 1), today=today, seed=seed
     )
     duty_demo.seed_duty(town=town, today=today, seed=seed)
+    statistics.refresh()  # the planner's view of the tables just loaded
     return DemoResult(
         town=town,
         created_users=staff.created_users,
