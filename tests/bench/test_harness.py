@@ -55,7 +55,13 @@ def test_every_page_answers_and_has_its_query_count(tiny):
         expected = 302 if page.key == "intake" else 200
         assert counts[page.key]["status"] == expected, page.key
         assert counts[page.key]["queries"] > 0
-    assert counts["list_quiet_village"]["queries"] == counts["list"]["queries"]
+    # Drawn lists cost the same on a quiet village, a busy one and its second page; the same
+    # list again comes from the cache (session and user only).
+    assert (
+        counts["list_quiet_village"]["queries"] == counts["list_first"]["queries"] == counts["list_page_2"]["queries"]
+    )
+    assert counts["list"]["queries"] == 2 < counts["list_first"]["queries"]
+    assert counts["intake"]["submit"] <= 12
     # The intake's petition was rolled back: the query pass leaves the data as it was.
     assert not Petition.objects.filter(title__startswith=pages.MARK).exists()
 
