@@ -55,7 +55,9 @@ def town_load(*, town_data: dict[str, str] | None = None, villages_csv: Path | N
             if was_created:
                 created += 1
             elif (village.town_id, village.name, village.kind) != (town.id, values["name"], values["kind"]):
-                Village.objects.filter(pk=village.pk).update(**values)
+                for name, value in values.items():
+                    setattr(village, name, value)
+                village.save(update_fields=list(values))  # saved, not updated: the audit trail and caches hear of it
                 updated += 1
     return LoadResult(town=town, created=created, updated=updated)
 
