@@ -19,7 +19,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -35,13 +35,14 @@ def _body_key(request) -> str:
     return f"caselist:{user.town_id}:{user.pk}:{get_language()}:{timezone.localdate().isoformat()}:{digest}"
 
 
-def enabled() -> bool:
-    return settings.CASE_LIST_CACHE_SECONDS > 0
+def enabled(request) -> bool:
+    # A user of no town (a superuser) sees every town's petitions: no one token covers them.
+    return settings.CASE_LIST_CACHE_SECONDS > 0 and request.user.town_id is not None
 
 
 def get(request) -> str | None:
     """The cached body of this user's list for this query, if nothing has changed since."""
-    if not enabled():
+    if not enabled(request):
         return None
     body_key, generation_key = _body_key(request), _generation_key(request.user.town_id)
     found = cache.get_many([body_key, generation_key])
@@ -52,14 +53,14 @@ def get(request) -> str | None:
 
 
 def put(request, body: str, generation: str | None) -> None:
-    if enabled() and generation is not None:
+    if enabled(request) and generation is not None:
         cache.set(_body_key(request), (generation, body), settings.CASE_LIST_CACHE_SECONDS)
 
 
 def current_generation(request) -> str | None:
     """Read *before* the list's rows: a change committed while they are read replaces it, so
     the body drawn from the older rows is never taken for the newer generation."""
-    if not enabled():
+    if not enabled(request):
         return None
     key = _generation_key(request.user.town_id)
     generation = cache.get(key)
@@ -95,6 +96,11 @@ def _changed(sender, instance, **kwargs) -> None:
     bump(town_id)
 
 
+def _members_changed(sender, instance, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        bump(getattr(instance, "town_id", None))
+
+
 def connect() -> None:
     """Called from PetitionsConfig.ready()."""
     from core.models import CalendarDay, Grid, User, Village
@@ -112,4 +118,7 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"petitions.listcache.save.{name}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"petitions.listcache.delete.{name}")
     post_save.connect(_changed, sender=CalendarDay, dispatch_uid="petitions.listcache.save.CalendarDay")
+    # Who belongs to a unit decides what a handler sees.
+    members = HandlingUnit.members.through
+    m2m_changed.connect(_members_changed, sender=members, dispatch_uid="petitions.listcache.members")
     post_delete.connect(_changed, sender=CalendarDay, dispatch_uid="petitions.listcache.delete.CalendarDay")

@@ -108,3 +108,29 @@ def test_turned_off_it_draws_every_time(login, desk_clerk, register, settings, d
     client.get(LIST)
     with django_assert_num_queries(4):
         client.get(LIST)
+
+
+def test_joining_a_unit_shows_its_cases_on_the_next_view(login, handler, register, act, desk_clerk, units):
+    petition = act(Action.ASSIGN, register(title="综治中心办理的诉求"), desk_clerk, unit=units.reception)
+    client = login(handler)
+    assert "综治中心办理的诉求" not in client.get(LIST).content.decode()
+    units.reception.members.add(handler)
+    assert petition.title in client.get(LIST).content.decode()
+    units.reception.members.remove(handler)
+    assert petition.title not in client.get(LIST).content.decode()
+
+
+def test_a_user_of_no_town_is_never_served_from_the_cache(client, register, units):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import User
+
+    register()
+    root = User.objects.create_superuser("root", "root@example.org", "Dhk-root-2026-x")
+    assert root.town_id is None
+    client.force_login(root)
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(LIST)
+    assert any("petitions_petition" in q["sql"] for q in captured.captured_queries)  # drawn again
