@@ -206,6 +206,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "core.security.LettersAndDigitsValidator"},
     {"NAME": "core.security.NoPersonalDataValidator"},
 ]
+# Sessions are read from the cache (Redis, or the file cache in embedded mode) and written
+# through to the database (core/sessions.py): one query less on every page, nobody logged out
+# when the cache empties, and the desk carries on from the database while Redis is down.
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 # Desk PCs are shared: closing the browser ends the session (the age above still applies).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)

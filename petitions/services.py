@@ -118,7 +118,9 @@ def _petitioner_for(town: Town, data: PetitionerInput) -> Petitioner:
         address=data.address,
         village=data.village,
     )
-    petitioner.full_clean()
+    # The town is the registering user's and the village came through the form: checking that
+    # they exist would be one more query per new person.
+    petitioner.full_clean(exclude=["town", "village"])
     petitioner.save()
     return petitioner
 

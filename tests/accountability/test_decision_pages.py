@@ -155,12 +155,12 @@ def test_decisions_page_query_count_does_not_grow(login, handler, decide, django
     decide()
     client = login(handler)
     client.get(URL)
-    # session, user, the filter's unit and leader choices, count, page, the user's units
-    with django_assert_num_queries(7):
+    # user (the session is cached), the filter's unit and leader choices, count, page, the user's units
+    with django_assert_num_queries(6):
         client.get(URL)
     for _ in range(4):
         decide()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert rows(client.get(URL).content.decode()) == 5
 
 

@@ -60,13 +60,13 @@ def test_tracing_page_query_count_does_not_grow(
     petition = walk(register(), State.HANDLING)
     client = login(inspector)
     client.get(trace_url(petition))
-    # session, user, petition, timeline, units, decisions, agenda items, supervisions
-    with django_assert_num_queries(8):
+    # user (the session is cached), petition, timeline, units, decisions, agenda items, supervisions
+    with django_assert_num_queries(7):
         client.get(trace_url(petition))
     for _ in range(3):
         petition = ps.petition_add_note(petition=petition, actor=desk_clerk, text="催办")
     act(Action.NOTIFY, petition, handler)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(trace_url(petition))
 
 
@@ -181,10 +181,10 @@ def test_leader_page_query_count_does_not_grow(login, leader, my_case, django_as
     client = login(leader)
     url = reverse("accountability:my_cases")
     client.get(url)
-    # session, user, count, page of cases, decisions, listed supervisions (and their scope)
-    with django_assert_num_queries(6):
+    # user (the session is cached), count, page of cases, decisions, listed supervisions (and their scope)
+    with django_assert_num_queries(5):
         client.get(url)
     for _ in range(4):
         my_case()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(url).content.decode().count("data-my-case=") == 5

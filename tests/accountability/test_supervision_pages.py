@@ -182,12 +182,12 @@ def test_supervision_list_query_count_does_not_grow(login, inspector, supervise,
     supervise(unit=units.zongzhi)
     client = login(inspector)
     client.get(LIST)
-    # session, user, count, page
-    with django_assert_num_queries(4):
+    # user (the session is cached), count, page
+    with django_assert_num_queries(3):
         client.get(LIST)
     for _ in range(5):
         supervise(unit=units.village_a, listed=True)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(LIST).content.decode().count("data-supervision=") == 6
 
 
@@ -198,9 +198,9 @@ def test_supervision_page_query_count_does_not_grow(
     url = reverse("accountability:supervision", args=[supervision.pk])
     client = login(inspector)
     client.get(url)
-    # session, user, supervision, events, records, and whether the inspector may reply (is
+    # user (the session is cached), supervision, events, records, and whether the inspector may reply (is
     # visible, is a member of the unit) while it is open
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     for i in range(3):
         acc.accountability_record_add(
@@ -212,11 +212,11 @@ def test_supervision_page_query_count_does_not_grow(
             decided_on=supervision.opened_at.date(),
             supervision=supervision,
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     acc.supervision_reply(supervision=supervision, actor=handler, text="已整改")
     client.get(url)
-    with django_assert_num_queries(5):  # replied: no reply form to decide on
+    with django_assert_num_queries(4):  # replied: no reply form to decide on
         client.get(url)
 
 
@@ -310,10 +310,10 @@ def test_records_list_query_count_does_not_grow(
     add()
     client = login(leader)
     client.get(RECORDS)
-    # session, user, count, page, linked petitions
-    with django_assert_num_queries(5):
+    # user (the session is cached), count, page, linked petitions
+    with django_assert_num_queries(4):
         client.get(RECORDS)
     for _ in range(4):
         add()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(RECORDS).content.decode().count("data-record=") == 5

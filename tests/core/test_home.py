@@ -111,16 +111,16 @@ def test_english_on_request_only(login, desk_clerk, client):
 def test_home_query_count_is_pinned(login, grid_worker_a, django_assert_num_queries):
     client = login(grid_worker_a)
     client.get("/")
-    # session, user with town, village and grid, unread notifications
-    with django_assert_num_queries(3):
+    # user with town (the session is cached), village and grid, unread notifications
+    with django_assert_num_queries(2):
         client.get("/")
 
 
 def test_leader_home_query_count_is_pinned(login, leader, django_assert_num_queries):
     client = login(leader)
     client.get("/")
-    # session, user with town, village and grid, unread notifications, job runner heartbeat
-    with django_assert_num_queries(4):
+    # user with town (the session is cached), village and grid, unread notifications, job runner heartbeat
+    with django_assert_num_queries(3):
         client.get("/")
 
 

@@ -149,14 +149,14 @@ def test_assessment_query_count_is_pinned(dataset, login, leader, django_assert_
     client = login(leader)
     url = reverse("duty:assessment") + f"?period={Q1}"
     client.get(url)
-    # session, user with town, scheme, villages with petition figures, mediation, risks
-    with django_assert_num_queries(6):
+    # user (the session is cached) with town, scheme, villages with petition figures, mediation, risks
+    with django_assert_num_queries(5):
         client.get(url)
     from tests.factories import VillageFactory
 
     for n in range(4):
         VillageFactory(town=dataset.village_a.town, code=f"34150210541{n}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
 
 
@@ -164,6 +164,6 @@ def test_village_breakdown_query_count_is_pinned(dataset, login, leader, django_
     client = login(leader)
     url = reverse("duty:assessment_village", args=[dataset.village_a.code]) + f"?period={Q1}"
     client.get(url)
-    # session, user with town, the village, the assessment (4), the flagged petitions
-    with django_assert_num_queries(8):
+    # user (the session is cached) with town, the village, the assessment (4), the flagged petitions
+    with django_assert_num_queries(7):
         client.get(url)

@@ -79,12 +79,12 @@ def test_overview_query_count_does_not_grow(login, leader, new_case, walk, djang
     client = login(leader)
     walk(new_case(), State.AGREED)
     client.get(reverse("mediation:overview"))
-    # session, user, figures per room, durations, rooms, awaiting (page, count), broken (page, count)
-    with django_assert_num_queries(9):
+    # user (the session is cached), figures per room, durations, rooms, awaiting (page, count), broken (page, count)
+    with django_assert_num_queries(8):
         client.get(reverse("mediation:overview"))
     for i in range(4):
         walk(new_case(summary=f"纠纷{i}"), State.AGREED)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("mediation:overview"))
 
 
@@ -135,13 +135,13 @@ def test_room_page_query_count_does_not_grow(login, mediator_a, rooms, members_a
     new_case()
     url = reverse("mediation:room", args=[rooms.a.pk])
     client.get(url)
-    # session, user, room, members, composition warnings, count, page, the page's parties
-    with django_assert_num_queries(8):
+    # user (the session is cached), room, members, composition warnings, count, page, the page's parties
+    with django_assert_num_queries(7):
         client.get(url)
     for i in range(30):
         new_case(summary=f"纠纷{i}")
     add_member(rooms.a, "赵新")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(url)
 
 
@@ -323,14 +323,14 @@ def test_case_page_query_count_does_not_grow(login, mediator_a, new_case, walk, 
     client = login(mediator_a)
     url = case_url(case)
     client.get(url)
-    # session, user, scope check, case with its relations, parties, mediators, sessions,
+    # user (the session is cached), scope check, case with its relations, parties, mediators, sessions,
     # history, the assign form's members
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
     for i in range(4):
         case = act("session", case, mediator_a, record=f"第{i}次调解")
         case = act("note", case, mediator_a, text=f"备注{i}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -340,11 +340,11 @@ def test_agreed_case_page_query_count_does_not_grow(login, mediator_a, new_case,
     url = case_url(case)
     client.get(url)
     # as above without the assign form, plus the agreement's undertakings
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
     for _ in range(3):
         case = act("follow_up", case, mediator_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
 
 

@@ -151,27 +151,27 @@ def test_list_query_count_is_pinned(login, leader, town, clock, django_assert_nu
     services.report_generate(kind=MONTHLY, town=town, period_start=date(2026, 2, 1))
     client = login(leader)
     client.get(reverse("reports:list"))
-    # session, user, count, page (the towns joined)
-    with django_assert_num_queries(4):
+    # user (the session is cached), count, page (the towns joined)
+    with django_assert_num_queries(3):
         client.get(reverse("reports:list"))
     for week in range(6):
         services.report_generate(kind=WEEKLY, town=town, period_start=date(2026, 1, 5) + timedelta(weeks=week))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(reverse("reports:list"))
 
 
 def test_detail_query_count_is_pinned(login, leader, reports_made, register, django_assert_num_queries):
     weekly, monthly = reports_made
     client = login(leader)
-    # session, user, the snapshot with its town and maker, the tracking numbers the reader may
+    # user (the session is cached), the snapshot with its town and maker, the tracking numbers the reader may
     # open (the circular names cases; the analysis names none and skips it)
-    with django_assert_num_queries(4):
-        client.get(detail(weekly))
     with django_assert_num_queries(3):
+        client.get(detail(weekly))
+    with django_assert_num_queries(2):
         client.get(detail(monthly))
     for _ in range(5):
         register()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(detail(weekly))
 
 
@@ -179,7 +179,7 @@ def test_a_report_without_tracking_numbers_skips_the_lookup(login, leader, town,
     clock.set(date(2026, 4, 1), hour=7)
     snapshot = services.report_generate(kind=MONTHLY, town=town, period_start=date(2026, 3, 1))
     client = login(leader)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(detail(snapshot))
     assert figures_on_page(response.content.decode())["registered"] == ["0"]
 
