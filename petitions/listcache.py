@@ -113,12 +113,11 @@ def connect() -> None:
         TimeLimit,
     )
 
-    for model in (Petition, Petitioner, PetitionPetitioner, Village, Grid, Category, HandlingUnit, User, TimeLimit):
+    shown = (Petition, Petitioner, PetitionPetitioner, Village, Grid, Category, HandlingUnit, User)
+    for model in (*shown, TimeLimit, CalendarDay):  # and what the lights are computed from
         name = model.__name__
         post_save.connect(_changed, sender=model, dispatch_uid=f"petitions.listcache.save.{name}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"petitions.listcache.delete.{name}")
-    post_save.connect(_changed, sender=CalendarDay, dispatch_uid="petitions.listcache.save.CalendarDay")
     # Who belongs to a unit decides what a handler sees.
     members = HandlingUnit.members.through
     m2m_changed.connect(_members_changed, sender=members, dispatch_uid="petitions.listcache.members")
-    post_delete.connect(_changed, sender=CalendarDay, dispatch_uid="petitions.listcache.delete.CalendarDay")
