@@ -194,24 +194,28 @@ def petition_register(
     responsibility_reason: str = "",
 ) -> Registered:
     """Register a petition from any channel. With a client token, a repeated submission
-    (a double tap, a retried request) returns the first petition instead of a second one."""
-    if client_token is not None:
-        existing = Petition.objects.filter(client_token=client_token).first()
-        if existing is not None:
-            return Registered(petition=existing, created=False)
-    _check_registration(
-        town=town,
-        repeat_of=repeat_of,
-        origin=origin,
-        upstream_reference=upstream_reference,
-        village=village,
-        grid=grid,
-        category=category,
-        petitioners=petitioners,
-        anonymous=anonymous,
-        headcount=headcount,
-        files=files,
-    )
+    (a double tap, a retried request) returns the first petition instead of a second one:
+    the token's unique constraint refuses the second insert, its transaction is rolled back
+    and the first petition is read (no look-up before every registration for the rare repeat)."""
+    try:
+        _check_registration(
+            town=town,
+            repeat_of=repeat_of,
+            origin=origin,
+            upstream_reference=upstream_reference,
+            village=village,
+            grid=grid,
+            category=category,
+            petitioners=petitioners,
+            anonymous=anonymous,
+            headcount=headcount,
+            files=files,
+        )
+    except DuplicateUpstreamReference:
+        # The upstream reference is taken by this very submission's first copy: a retry.
+        if client_token is not None and (first := Petition.objects.filter(client_token=client_token).first()):
+            return Registered(petition=first, created=False)
+        raise
     from petitions.responsibility import choose_leader
 
     leader, leader_note = choose_leader(
@@ -293,7 +297,7 @@ def petition_register(
             for upload in files:
                 attachment_add(petition=petition, upload=upload, uploaded_by=actor, public=files_public)
     except IntegrityError:
-        # Two copies of the same submission raced; the other one won.
+        # A copy of the same submission was registered first (a retry, or a race it won).
         if client_token is not None:
             existing = Petition.objects.filter(client_token=client_token).first()
             if existing is not None:

@@ -66,21 +66,48 @@ def test_intake_submit_query_count_is_pinned(login, desk_clerk, units, category,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def statements_of(data) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("petitions:intake"), data)
+        assert response.status_code == 302
+        # The test's own transaction turns the view's into SAVEPOINT … RELEASE (BEGIN … COMMIT
+        # when served, which Django counts on no page).
+        return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
     client = login(desk_clerk)
     client.post(reverse("petitions:intake"), intake_data(category, village_a, grid_a))  # the year's counter row
     for _ in range(2):
-        with CaptureQueriesContext(connection) as captured:
-            response = client.post(reverse("petitions:intake"), intake_data(category, village_a, grid_a))
-        assert response.status_code == 302
-        # The test's own transaction turns the view's into SAVEPOINT … RELEASE (BEGIN … COMMIT
-        # when served, which Django counts on no page). What is left (the session comes from the
-        # cache, core/sessions.py): user, category, village, grid, the client token, the person by
-        # phone hash, the tracking number (one UPDATE … RETURNING), the petition, its audit row,
-        # the link, the timeline. A new person adds their row and its audit row: 13 with a grid,
-        # 12 without (the benchmark's intake).
-        statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-        assert len(statements) == 11, "\n".join(s[:150] for s in statements)
-    assert Petition.objects.count() == 3
+        # The session comes from the cache (core/sessions.py): user, category, village, grid, the
+        # person by phone hash, the tracking number (one UPDATE … RETURNING), the petition, its
+        # audit row, the link, the timeline. A repeated submission is caught by the client
+        # token's unique constraint, not looked up first.
+        statements = statements_of(intake_data(category, village_a, grid_a))
+        assert len(statements) == 10, "\n".join(s[:150] for s in statements)
+    # A new person adds their row and its audit row.
+    statements = statements_of(
+        intake_data(category, village_a, grid_a, **{"p-0-phone": "139 0000 0001", "p-0-id_number": ""})
+    )
+    assert len(statements) == 12, "\n".join(s[:150] for s in statements)
+    assert Petition.objects.count() == 4
+
+
+def test_a_retried_registration_returns_the_first_petition(registration, units):
+    """No look-up before registering: the client token's unique constraint catches the copy,
+    also when the copy's upstream reference is the one its first copy took."""
+    from petitions.errors import DuplicateUpstreamReference
+    from petitions.models import TrackingCounter
+
+    token = uuid.uuid4()
+    assigned = {"origin": Origin.ASSIGNED, "upstream_reference": "LA-2026-0042", "client_token": token}
+    first = registration(**assigned)
+    again = registration(**assigned)
+    assert first.created and not again.created and again.petition == first.petition
+    plain = registration(client_token=uuid.uuid4())
+    assert registration(client_token=plain.petition.client_token).petition == plain.petition
+    assert Petition.objects.count() == 2
+    assert TrackingCounter.objects.get().last == 2  # the copies' numbers were rolled back
+    with pytest.raises(DuplicateUpstreamReference):  # another submission with the same reference
+        registration(**{**assigned, "client_token": uuid.uuid4()})
 
 
 def test_bad_input_changes_nothing_and_keeps_what_was_typed(login, desk_clerk, units, category, village_a, grid_a):
