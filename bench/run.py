@@ -584,6 +584,7 @@ def main() -> None:
     if args.seed_only:
         print(json.dumps(r["seed"], ensure_ascii=False, indent=1))
         return
+    log(f"forgetting earlier runs' registrations: {probe(env, 'forget', MARK)['deleted']:,} petitions")
     log("collectstatic")
     manage(env, "collectstatic", "--noinput", capture=True)
     sample = probe(env, "sample")

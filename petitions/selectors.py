@@ -6,7 +6,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.crypto import blind_index
@@ -14,6 +16,7 @@ from core.identity import normalize_id_number, normalize_phone
 from core.models import User
 from petitions.filters import PetitionFilter
 from petitions.models import Petition, PetitionPetitioner, TimelineEntry
+from petitions.pagination import CappedPaginator
 from petitions.permissions import petitions_visible_to
 from petitions.states import OPEN_STATES
 
@@ -53,6 +56,32 @@ def list_rows(petitions: QuerySet[Petition]) -> QuerySet[Petition]:
     """The list's rows with only what a row shows (a field left out would cost a query a row;
     the pinned query count of the list catches that)."""
     return petitions.select_related(None).select_related("category__parent", "village", "unit").only(*LIST_ROW_FIELDS)
+
+
+def list_page(petitions: QuerySet[Petition], *, searching: bool, number, per_page: int) -> Page:
+    """A page of the case list. A search's matches are gathered and sorted when they are few
+    (the count did not reach its cap): PostgreSQL's guess of how many petitions contain a
+    phone number's digits is far too high, and it then walked the whole list index newest
+    first to find one match from two years ago (0.56 s instead of 6 ms). Many matches are
+    found fastest by that walk, and a filter without a search has indexes in list order."""
+    rows = list_rows(petitions)
+    paginator = CappedPaginator(rows, per_page)
+    if searching and not paginator.capped:
+        paginator.object_list = _sorted_not_walked(rows)
+    return paginator.get_page(number)
+
+
+def _sorted_not_walked(rows: QuerySet[Petition]) -> QuerySet[Petition]:
+    # The same order, on expressions no index provides: the database gathers the rows, then sorts.
+    order = []
+    for item in rows.query.order_by or rows.model._meta.ordering:
+        if isinstance(item, str) and item.lstrip("-") != "?":
+            name = item.lstrip("-")
+            expression = Coalesce(F(name), F(name))
+            order.append(expression.desc() if item.startswith("-") else expression.asc())
+        else:
+            order.append(item)
+    return rows.order_by(*order)
 
 
 def petition_detail(*, user, tracking_number: str) -> Petition:

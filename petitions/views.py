@@ -22,7 +22,6 @@ from petitions.actions import ACTIONS, action_forms_for
 from petitions.errors import PetitionError
 from petitions.export import export_xlsx
 from petitions.models import Attachment
-from petitions.pagination import CappedPaginator
 from petitions.permissions import can_register, get_petition_for_user
 from petitions.privacy import petitioner_reveal
 from petitions.responsibility import rules_table
@@ -40,7 +39,8 @@ def petition_list(request):
     if body is None:
         generation = listcache.current_generation(request)
         petitions, petition_filter = selectors.petition_list(user=request.user, data=request.GET)
-        page = CappedPaginator(selectors.list_rows(petitions), PAGE_SIZE).get_page(request.GET.get("page"))
+        searching = bool(request.GET.get("q", "").strip())
+        page = selectors.list_page(petitions, searching=searching, number=request.GET.get("page"), per_page=PAGE_SIZE)
         query = request.GET.copy()
         query.pop("page", None)
         context = {

@@ -131,3 +131,15 @@ def test_a_long_list_counts_up_to_the_cap_only(tiny):
     paginator.cap = 100
     assert paginator.capped and paginator.count == 101 and paginator.num_pages == 4
     assert len(paginator.get_page(4).object_list) == 25
+
+
+def test_forget_deletes_what_earlier_runs_registered_and_nothing_else(tiny):
+    sample = pages.Sample(**probe.sample())
+    client = probe._client("clerk")
+    for i in range(3):
+        assert probe._run(client, "intake", sample, i).status_code == 302
+    before = Petition.objects.count()
+    assert probe.count(pages.MARK)["count"] == 3
+    assert probe.forget(pages.MARK) == {"deleted": 3}
+    assert probe.count(pages.MARK)["count"] == 0
+    assert Petition.objects.count() == before - 3

@@ -134,3 +134,29 @@ def test_a_user_of_no_town_is_never_served_from_the_cache(client, register, unit
     with CaptureQueriesContext(connection) as captured:
         client.get(LIST)
     assert any("petitions_petition" in q["sql"] for q in captured.captured_queries)  # drawn again
+
+
+def test_a_search_with_few_matches_is_sorted_not_walked(login, desk_clerk, register, django_assert_num_queries):
+    """petitions.selectors.list_page: a search's few matches are gathered and sorted (an order
+    no index provides), in the same order; a list without a search keeps its indexed order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(30):
+        register(title=f"村道塌方 {i}")
+    client = login(desk_clerk)
+    for url in (LIST + "?q=村道塌方", LIST + "?q=村道塌方&sort=-number", LIST + "?q=村道塌方&page=2"):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        rows = [q["sql"] for q in captured.captured_queries if "LIMIT 25" in q["sql"] or "LIMIT 5" in q["sql"]]
+        assert rows and all("COALESCE" in sql.split("ORDER BY")[1] for sql in rows), url
+        ordered = Petition.objects.filter(title__startswith="村道塌方").order_by(
+            "-tracking_number" if "sort=-number" in url else "-registered_at", "-id"
+        )
+        numbers = [p.tracking_number for p in (ordered[25:] if "page=2" in url else ordered[:25])]
+        assert [n for n in numbers if n in page] == numbers
+        positions = [page.index(n) for n in numbers]
+        assert positions == sorted(positions), url
+    with CaptureQueriesContext(connection) as captured:
+        client.get(LIST + "?open=true")
+    assert not any("COALESCE" in q["sql"] for q in captured.captured_queries)
