@@ -32,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -94,56 +95,49 @@ def probe(env: dict, *args: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def ensure_database(url: str) -> None:
+@contextmanager
+def _cursor(url: str, *, autocommit: bool = False):
+    """A cursor on its own connection, closed whatever happens."""
     import psycopg2
 
+    conn = psycopg2.connect(url)
+    conn.autocommit = autocommit
+    try:
+        with conn.cursor() as cursor:
+            yield cursor
+    finally:
+        conn.close()
+
+
+def ensure_database(url: str) -> None:
     match = re.match(r"postgres(?:ql)?://(?P<rest>.*)/(?P<name>[^/?]+)$", url)
     if not match:
         raise SystemExit(f"Not a PostgreSQL URL: {url}")
-    admin = url[: match.start("name")] + "postgres"
-    conn = psycopg2.connect(admin)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
+    with _cursor(url[: match.start("name")] + "postgres", autocommit=True) as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [match["name"]])
         if cursor.fetchone() is None:
             log(f"creating database {match['name']}")
             cursor.execute(f'CREATE DATABASE "{match["name"]}"')
-    conn.close()
 
 
 def petition_count(url: str) -> int:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    with conn.cursor() as cursor:
+    with _cursor(url) as cursor:
         cursor.execute("SELECT to_regclass('petitions_petition') IS NOT NULL")
         if not cursor.fetchone()[0]:
             return 0
         cursor.execute("SELECT count(*) FROM petitions_petition")
-        n = cursor.fetchone()[0]
-    conn.close()
-    return n
+        return cursor.fetchone()[0]
 
 
 def postgres_version(url: str) -> str:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    with conn.cursor() as cursor:
+    with _cursor(url) as cursor:
         cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-    conn.close()
-    return version
+        return cursor.fetchone()[0]
 
 
 def vacuum(url: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
+    with _cursor(url, autocommit=True) as cursor:
         cursor.execute("VACUUM ANALYZE")
-    conn.close()
 
 
 def seed(env: dict, url: str, reseed: bool) -> dict:
