@@ -19,13 +19,14 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Case, Count, DateField, F, Q, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from core.models import Town, Village
 from petitions.models import Petition
 from petitions.permissions import petitions_visible_to
+from petitions.selectors import unindexed_order
 from petitions.states import Channel, Origin, Outcome
 from reports.sections import CHANGE, DASH, INT, RATE, Cell
 from reports.selectors import (
@@ -130,8 +131,8 @@ def overdue_q(day: date) -> Q:
 # whenever it expected more than a few thousand), and with fewer than 50 that reads every
 # petition (~310 ms on a million). The overdue cases come from the indexes and are sorted:
 # ~4 ms with none, ~25 ms with 30,000 (where the walk would take 2 ms; plans in
-# bench/plans/dashboard-overdue.txt). COALESCE(x, x) is x, NULLs included: the same order.
-OVERDUE_ORDER = (Coalesce("next_due", "next_due").asc(), "registered_at", "id")
+# bench/plans/dashboard-overdue.txt).
+OVERDUE_ORDER = (unindexed_order("next_due"), "registered_at", "id")
 
 
 def _month_key(value) -> date:
