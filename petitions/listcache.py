@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,35 +41,34 @@ def enabled(request) -> bool:
     return settings.CASE_LIST_CACHE_SECONDS > 0 and request.user.town_id is not None
 
 
-def get(request) -> str | None:
-    """The cached body of this user's list for this query, if nothing has changed since."""
+@dataclass(frozen=True)
+class Lookup:
+    body: str | None  # the cached body, when nothing has changed since it was drawn
+    key: str | None  # None: no cache for this user
+    generation: str | None  # the one to store a freshly drawn body under
+
+
+def lookup(request) -> Lookup:
+    """The cached body of this user's list for this query if nothing has changed since, and
+    the town's generation, read here, *before* the list's rows: a change committed while
+    they are read replaces it, so a body drawn from older rows is never taken for the newer
+    generation. One round trip to the cache (two when the town has no generation yet)."""
     if not enabled(request):
-        return None
+        return Lookup(None, None, None)
     body_key, generation_key = _body_key(request), _generation_key(request.user.town_id)
     found = cache.get_many([body_key, generation_key])
-    hit = found.get(body_key)
-    if hit is None or generation_key not in found or hit[0] != found[generation_key]:
-        return None
-    return hit[1]
-
-
-def put(request, body: str, generation: str | None) -> None:
-    if enabled(request) and generation is not None:
-        cache.set(_body_key(request), (generation, body), settings.CASE_LIST_CACHE_SECONDS)
-
-
-def current_generation(request) -> str | None:
-    """Read *before* the list's rows: a change committed while they are read replaces it, so
-    the body drawn from the older rows is never taken for the newer generation."""
-    if not enabled(request):
-        return None
-    key = _generation_key(request.user.town_id)
-    generation = cache.get(key)
+    generation = found.get(generation_key)
     if generation is None:
         generation = uuid.uuid4().hex
-        if not cache.add(key, generation, None):
-            generation = cache.get(key)
-    return generation
+        if not cache.add(generation_key, generation, None):
+            generation = cache.get(generation_key)
+    hit = found.get(body_key)
+    return Lookup(hit[1] if hit is not None and hit[0] == generation else None, body_key, generation)
+
+
+def put(looked_up: Lookup, body: str) -> None:
+    if looked_up.key is not None and looked_up.generation is not None:
+        cache.set(looked_up.key, (looked_up.generation, body), settings.CASE_LIST_CACHE_SECONDS)
 
 
 def bump(town_id=None) -> None:

@@ -35,9 +35,9 @@ PAGE_SIZE = 25
 def petition_list(request):
     if request.GET.get("format") == "xlsx":
         return export_xlsx(selectors.petition_list(user=request.user, data=request.GET)[0])
-    body = listcache.get(request)
+    cached = listcache.lookup(request)
+    body = cached.body
     if body is None:
-        generation = listcache.current_generation(request)
         petitions, petition_filter = selectors.petition_list(user=request.user, data=request.GET)
         searching = bool(request.GET.get("q", "").strip())
         page = selectors.list_page(petitions, searching=searching, number=request.GET.get("page"), per_page=PAGE_SIZE)
@@ -50,7 +50,7 @@ def petition_list(request):
             "can_register": can_register(request.user),
         }
         body = render_to_string("petitions/_list_body.html", context, request=request)
-        listcache.put(request, body, generation)
+        listcache.put(cached, body)
     return render(request, "petitions/list.html", {"body": mark_safe(body)})  # noqa: S308 - our own template's output
 
 
