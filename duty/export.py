@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.xlsx import safe_row
 from duty.assessment import Assessment, num
 from duty.models import AssessmentScheme
 
@@ -65,27 +66,30 @@ def assessment_workbook(assessment: Assessment) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Ranking")[:31]
-    ws.append([f"{assessment.town.name} · {_('Village assessment')} · {assessment.period.label}"])
+    ws.append(safe_row(ws, [f"{assessment.town.name} · {_('Village assessment')} · {assessment.period.label}"]))
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(
-        [
-            _("Rank"),
-            _("Village"),
-            _("Score"),
-            _("On-time rate"),
-            _("Replied"),
-            _("Satisfaction rate"),
-            _("Rated"),
-            _("Repeat petitions"),
-            _("Skip-level petitions"),
-            _("Mediation success rate"),
-            _("Mediations concluded"),
-            _("Risks found"),
-            _("Risks defused"),
-            _("Red list"),
-            _("Black list"),
-            _("No skip-level petition village"),
-        ]
+        safe_row(
+            ws,
+            [
+                _("Rank"),
+                _("Village"),
+                _("Score"),
+                _("On-time rate"),
+                _("Replied"),
+                _("Satisfaction rate"),
+                _("Rated"),
+                _("Repeat petitions"),
+                _("Skip-level petitions"),
+                _("Mediation success rate"),
+                _("Mediations concluded"),
+                _("Risks found"),
+                _("Risks defused"),
+                _("Red list"),
+                _("Black list"),
+                _("No skip-level petition village"),
+            ],
+        )
     )
     for cell in ws[2]:
         cell.font = BOLD
@@ -93,24 +97,27 @@ def assessment_workbook(assessment: Assessment) -> bytes:
     yes = _("yes")
     for row in assessment.rows:
         ws.append(
-            [
-                row.rank,
-                row.village.name,
-                float(row.score),
-                _percent(row.on_time_rate),
-                row.replied,
-                _percent(row.satisfaction_rate),
-                row.rated,
-                row.repeat,
-                row.skip_level,
-                _percent(row.mediation_rate),
-                row.concluded,
-                row.risks_found,
-                row.risks_defused,
-                yes if row.red else "",
-                "; ".join(row.black_reasons),
-                yes if row.holds_title else "",
-            ]
+            safe_row(
+                ws,
+                [
+                    row.rank,
+                    row.village.name,
+                    float(row.score),
+                    _percent(row.on_time_rate),
+                    row.replied,
+                    _percent(row.satisfaction_rate),
+                    row.rated,
+                    row.repeat,
+                    row.skip_level,
+                    _percent(row.mediation_rate),
+                    row.concluded,
+                    row.risks_found,
+                    row.risks_defused,
+                    yes if row.red else "",
+                    "; ".join(row.black_reasons),
+                    yes if row.holds_title else "",
+                ],
+            )
         )
         line = ws.max_row
         for col in (4, 6, 10):
@@ -129,7 +136,7 @@ def assessment_workbook(assessment: Assessment) -> bytes:
     formula.append([_("How the score is computed")])
     formula["A1"].font = Font(bold=True, size=14)
     for line in formula_lines(assessment.scheme):
-        formula.append([line])
+        formula.append(safe_row(formula, [line]))
     formula.column_dimensions["A"].width = 120
 
     out = io.BytesIO()

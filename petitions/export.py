@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.xlsx import safe_row
 from petitions import clocks
 from petitions.models import Petition
 
@@ -40,21 +41,24 @@ def export_xlsx(petitions: QuerySet[Petition]) -> FileResponse:
     for p in petitions.order_by("-registered_at")[:MAX_ROWS].iterator(chunk_size=2000):
         light = clocks.light_for(p.next_due)
         sheet.append(
-            [
-                p.tracking_number,
-                timezone.localtime(p.registered_at).strftime("%Y-%m-%d %H:%M"),
-                p.get_channel_display(),
-                p.get_origin_display(),
-                p.get_kind_display(),
-                str(p.category),
-                p.village.short_name if p.village else "",
-                p.title,
-                p.get_state_display(),
-                p.unit.name if p.unit else "",
-                p.responsible_leader.display_name if p.responsible_leader else "",
-                p.next_due.isoformat() if p.next_due else "",
-                str(lights[light]) if light else "",
-            ]
+            safe_row(
+                sheet,
+                [
+                    p.tracking_number,
+                    timezone.localtime(p.registered_at).strftime("%Y-%m-%d %H:%M"),
+                    p.get_channel_display(),
+                    p.get_origin_display(),
+                    p.get_kind_display(),
+                    str(p.category),
+                    p.village.short_name if p.village else "",
+                    p.title,
+                    p.get_state_display(),
+                    p.unit.name if p.unit else "",
+                    p.responsible_leader.display_name if p.responsible_leader else "",
+                    p.next_due.isoformat() if p.next_due else "",
+                    str(lights[light]) if light else "",
+                ],
+            )
         )
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     workbook.save(handle)

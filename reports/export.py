@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.xlsx import safe_row
 from reports.models import ReportSnapshot
 from reports.pdf import DOCUMENT_LANGUAGE
 from reports.sections import CHANGE, CHANGE_RATE, DASH, DECIMAL, RATE, Cell, sections
@@ -49,7 +50,7 @@ def render_snapshot_xlsx(snapshot: ReportSnapshot) -> bytes:
         cover = workbook.active
         taken: set[str] = set()
         cover.title = sheet_title(_("Report"), taken)
-        cover.append([f"{snapshot.town.name} {snapshot.get_kind_display()}"])
+        cover.append(safe_row(cover, [f"{snapshot.town.name} {snapshot.get_kind_display()}"]))
         cover["A1"].font = TITLE
         for label, value in (
             (_("Period start"), snapshot.figures["period"]["start"]),
@@ -57,22 +58,22 @@ def render_snapshot_xlsx(snapshot: ReportSnapshot) -> bytes:
             (_("Generated at"), timezone.localtime(snapshot.generated_at).strftime("%Y-%m-%d %H:%M")),
             (_("Figures version"), snapshot.version),
         ):
-            cover.append([label, value])
+            cover.append(safe_row(cover, [label, value]))
         cover.column_dimensions["A"].width = 24
         cover.column_dimensions["B"].width = 24
         for section in sections(snapshot.figures):
             sheet = workbook.create_sheet(sheet_title(section.title, taken))
-            sheet.append(section.columns)
+            sheet.append(safe_row(sheet, section.columns))
             for cell in sheet[1]:
                 cell.font, cell.fill = HEADER, HEADER_FILL
             for row in section.rows:
-                sheet.append([_value(c) for c in row])
+                sheet.append(safe_row(sheet, [_value(c) for c in row]))
                 for target, source in zip(sheet[sheet.max_row], row, strict=True):
                     if source.fmt in FORMATS and source.value is not None:
                         target.number_format = FORMATS[source.fmt]
             if section.note:
                 sheet.append([])
-                sheet.append([section.note])
+                sheet.append(safe_row(sheet, [section.note]))
                 sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=False)
             for i, column in enumerate(section.columns, start=1):
                 sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(column)) * 2 + 4))

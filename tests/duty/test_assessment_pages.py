@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from duty.models import AssessmentScheme, DutyLog
 from tests.duty.conftest import Q1
+from tests.formulas import HYPERLINK, assert_written_as_text
 
 READERS = {"leader", "inspector", "desk_clerk", "administrator"}
 PERSONAS = [
@@ -94,6 +95,13 @@ def test_the_excel_has_the_ranking_and_the_formula(dataset, login, inspector):
     assert a[3:13] == (0.5, 2, 0.5, 2, 1, 1, 0.75, 4, 4, 2)
     assert a[14] == "score below 80; skip-level petition in the period"
     assert "30 × on-time rate" in formula["A2"].value
+
+
+def test_a_name_that_looks_like_a_formula_is_written_as_text(dataset, login, inspector, town):
+    town.name = HYPERLINK
+    town.save()
+    response = login(inspector).get(reverse("duty:assessment_export") + f"?period={Q1}")
+    assert_written_as_text(load_workbook(io.BytesIO(response.content)), HYPERLINK)
 
 
 def test_an_unknown_period_cannot_be_downloaded(login, leader, town):

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from petitions.models import Petition, RevealLog, TimelineEntry
 from petitions.states import Action, Channel, Kind, Origin, State
+from tests.formulas import FORMULA_LIKE, assert_written_as_text
 from tests.images import png_bytes
 from tests.petitions.conftest import PHONE, VALID_ID
 
@@ -500,3 +501,24 @@ def test_a_replayed_note_is_applied_once(login, grid_worker_a, register, units):
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302
     assert petition.timeline.filter(action=Action.NOTE).count() == 1
+
+
+@pytest.mark.parametrize("title", FORMULA_LIKE)
+def test_a_mailbox_title_that_looks_like_a_formula_is_exported_as_text(
+    title, resident, login, desk_clerk, units, category
+):
+    data = {
+        "client_token": str(uuid.uuid4()),
+        "title": title,
+        "content": "村口路灯坏了一个月。",
+        "request": "修好",
+        "category": category.pk,
+        "kind": "grievance",
+        "anonymous": "on",
+        "website": "",
+    }
+    assert resident.post(reverse("petitions:mailbox"), data).status_code == 302
+    Petition.objects.update(title=title)  # as typed, even where the form trims the white space
+    response = login(desk_clerk).get(reverse("petitions:list"), {"format": "xlsx"})
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert_written_as_text(book, title)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from reports.export import render_snapshot_xlsx
 from reports.sections import DASH, leaf_paths, sections
 from reports.sections import _get as figure_at
+from tests.formulas import HYPERLINK, assert_written_as_text
 from tests.reports.figures_on_page import NOT_SHOWN, assert_matches
 from tests.reports.test_pages import reports_made  # noqa: F401 - the fixture
 
@@ -114,3 +115,11 @@ def test_mediators_download_nothing(login, mediator_a, reports_made):  # noqa: F
     for snapshot in reports_made:
         for name in ("reports:pdf", "reports:xlsx"):
             assert client.get(reverse(name, args=[snapshot.pk])).status_code == 404
+
+
+def test_a_name_that_looks_like_a_formula_is_written_as_text(reports_made, town):  # noqa: F811
+    _weekly, monthly = reports_made
+    town.name = HYPERLINK
+    town.save()
+    monthly.refresh_from_db()
+    assert_written_as_text(load_workbook(io.BytesIO(render_snapshot_xlsx(monthly))), HYPERLINK)
