@@ -29,6 +29,32 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 MAX_SIDE = 2560  # pixels; phones shrink to 1600 before sending, this catches the rest
+# What a photo may claim in its header before anything is decoded: a 40-megapixel camera is
+# the largest a resident carries; a PNG of 13,300 × 13,300 pixels fits in 700 KB and would take
+# gigabytes to decode. Decoded, a photo at the limit is at most MAX_DECODED_BYTES.
+MAX_PIXELS = 40_000_000
+MAX_DIMENSION = 16_000
+MAX_DECODED_BYTES = MAX_PIXELS * 4
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, for any other path that opens an image
+BYTES_PER_BAND = {"1": 1, "L": 1, "P": 1, "I": 4, "F": 4, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+
+
+def _decoded_bytes(image: Image.Image) -> int:
+    width, height = image.size
+    return width * height * len(image.getbands()) * BYTES_PER_BAND.get(image.mode, 1)
+
+
+def _check_size(image: Image.Image) -> None:
+    """Refuse an image by the size its header claims, before a single pixel is decoded."""
+    width, height = image.size
+    if width * height > MAX_PIXELS or max(width, height) > MAX_DIMENSION or _decoded_bytes(image) > MAX_DECODED_BYTES:
+        raise InvalidInput(_too_large())
+
+
+def _too_large() -> str:
+    return _("This photo has too many pixels. A photo may have at most %(megapixels)s megapixels.") % {
+        "megapixels": MAX_PIXELS // 1_000_000
+    }
 
 
 def clean_image(upload, content_type: str, *, keep_metadata: bool) -> ContentFile:
@@ -37,6 +63,9 @@ def clean_image(upload, content_type: str, *, keep_metadata: bool) -> ContentFil
     also drops anything hidden after the image data."""
     try:
         with Image.open(upload) as image:
+            _check_size(image)
+            if image.format == "JPEG":
+                image.draft(image.mode, (MAX_SIDE, MAX_SIDE))  # decoded at 1/2 … 1/8 scale: less memory
             image.load()
             exif = image.info.get("exif") if keep_metadata else None
             image = ImageOps.exif_transpose(image)
@@ -49,7 +78,9 @@ def clean_image(upload, content_type: str, *, keep_metadata: bool) -> ContentFil
             if exif:
                 options["exif"] = exif
             image.save(out, fmt, **options)
-    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidInput(_too_large()) from exc
+    except (OSError, ValueError) as exc:
         raise InvalidInput(_("This photo cannot be read.")) from exc
     return ContentFile(out.getvalue())
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from petitions import services
 from petitions.models import Attachment, Petition
 from petitions.states import Satisfaction, State
-from tests.images import png_bytes
+from tests.images import jpeg_bytes, png_bomb, png_bytes
 
 PNG = png_bytes()
 PDF = b"%PDF-1.4\n%demo\n"
@@ -104,6 +104,34 @@ def test_script_disguised_as_photo_is_refused(resident, units, category, setting
     assert response.status_code == 200
     assert "只能上传照片" in response.content.decode()
     assert not Petition.objects.exists() and not Attachment.objects.exists()
+
+
+def test_decompression_bomb_is_refused_before_decoding(resident, units, category, settings, tmp_path, monkeypatch):
+    """A 22 KB PNG of 13,300 × 13,300 pixels (five of them killed a worker): refused by the size
+    its header claims, with a clear message, and no pixel is decoded."""
+    from PIL import ImageFile
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def no_decoding(self):
+        raise AssertionError("the bomb was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    bombs = [SimpleUploadedFile(f"map{i}.png", png_bomb(), content_type="image/png") for i in range(5)]
+    response = resident.post(reverse("petitions:mailbox"), {**mailbox_data(category), "files": bombs})
+    assert response.status_code == 200
+    assert "照片像素过多" in response.content.decode()
+    assert not Petition.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_large_camera_jpeg_is_decoded_scaled_down(units, category, settings, tmp_path):
+    from PIL import Image
+
+    from petitions.attachments import MAX_SIDE, clean_image
+
+    photo = SimpleUploadedFile("field.jpg", jpeg_bytes((6000, 4000)), content_type="image/jpeg")
+    cleaned = Image.open(clean_image(photo, "image/jpeg", keep_metadata=False))
+    assert max(cleaned.size) == MAX_SIDE and cleaned.size[0] > cleaned.size[1]
 
 
 def status_page(client, petition, code=None):
