@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from apitokens.selectors import api_token_for_secret
 from apitokens.throttling import ApiTokenRateThrottle
 from core.models import Town, Village
+from core.ratelimit import allow
 from open311 import mapping, selectors
 from open311.errors import Open311Error
 from open311.formats import XML, errors, respond
@@ -46,6 +47,15 @@ def open311_view(*methods: str):
     return decorate
 
 
+def _count_lookup(request) -> None:
+    """Looking requests up shares the status page's allowance per address (STATUS_LIMIT_PER_10_MINUTES):
+    walking tracking numbers through Open311 is no cheaper than through the status page."""
+    if not allow(request, "status", limit=settings.STATUS_LIMIT_PER_10_MINUTES, per_seconds=600):
+        raise Open311Error(
+            429, _("Too many look-ups from this address; try again in 10 minutes."), headers={"Retry-After": "600"}
+        )
+
+
 @open311_view("GET")
 def discovery(request, fmt):
     towns = list(Town.objects.order_by("code")[:2])
@@ -75,6 +85,7 @@ def service_definition(request, service_code, fmt):
 def requests(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
+    _count_lookup(request)
     town = selectors.jurisdiction(request.GET.get("jurisdiction_id"))
     query = selectors.search_params(request.GET, now=timezone.now())
     rows = [mapping.request_out(petition) for petition in selectors.search(town, query)]
@@ -120,6 +131,7 @@ def _post_request(request, fmt):
 
 @open311_view("GET")
 def request_detail(request, service_request_id, fmt):
+    _count_lookup(request)
     town = selectors.jurisdiction(request.GET.get("jurisdiction_id"))
     petition = selectors.public_request(town, service_request_id)
     return respond(fmt, "service_requests", [mapping.request_out(petition)])
@@ -129,6 +141,7 @@ def request_detail(request, service_request_id, fmt):
 def token_detail(request, token, fmt):
     """The request filed with a client token (the Idempotency-Key of the POST): lets a system
     whose POST answer was lost learn the service_request_id."""
+    _count_lookup(request)
     town = selectors.jurisdiction(request.GET.get("jurisdiction_id"))
     try:
         key = uuid.UUID(token)

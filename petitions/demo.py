@@ -30,6 +30,8 @@ from petitions.models import (
     Petition,
     ResponsibilityRule,
     TrackingCounter,
+    format_tracking_number,
+    tracking_series,
 )
 from petitions.responsibility import pick
 from petitions.services import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH
@@ -418,7 +420,10 @@ def seed_petitions(
 def _seed(town, count, start, end, seed, progress, batch, peak) -> int:
     demo = DemoTown(town, seed, name_pool=count >= NAME_POOL_FROM)
     moments = _moments(demo.rng, count, start, end, min(peak, count))
-    counters: dict[int, int] = dict(TrackingCounter.objects.filter(town=town).values_list("year", "last"))
+    counters: dict[tuple[str, int], int] = {
+        (series, year): last
+        for series, year, last in TrackingCounter.objects.filter(town=town).values_list("series", "year", "last")
+    }
     demo.warm(start, end)
     out = writer()
     created = 0
@@ -427,9 +432,9 @@ def _seed(town, count, start, end, seed, progress, batch, peak) -> int:
         lives = []
         for registered in moments[offset : offset + batch]:
             life = demo.life(registered, end)
-            year = registered.astimezone(TZ).year
-            counters[year] = counters.get(year, 0) + 1
-            life.petition.tracking_number = f"{town.tracking_prefix}-{year}-{counters[year]:06d}"
+            key = (tracking_series(life.petition.kind), registered.astimezone(TZ).year)
+            counters[key] = counters.get(key, 0) + 1
+            life.petition.tracking_number = format_tracking_number(town.tracking_prefix, *key, counters[key])
             lives.append(life)
         out.write(town=town, people=demo.people[written:], lives=lives)
         for life in lives:  # a later repeat needs only the id of its person's last petition
@@ -439,8 +444,8 @@ def _seed(town, count, start, end, seed, progress, batch, peak) -> int:
         if progress:
             progress(created)
     out.finish()
-    for year, last in counters.items():
-        TrackingCounter.objects.update_or_create(town=town, year=year, defaults={"last": last})
+    for (series, year), last in counters.items():
+        TrackingCounter.objects.update_or_create(town=town, series=series, year=year, defaults={"last": last})
     _flag_article_results(town, demo.rng)
     return created
 

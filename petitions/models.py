@@ -214,22 +214,38 @@ class Petitioner(MaskedIdentity, models.Model):
 
 
 class TrackingCounter(models.Model):
-    """The last tracking number handed out per town and year (DHK-2026-000123)."""
+    """The last tracking number handed out per town, series and year: DHK-2026-000123 for
+    petitions, DHK-JK-2026-000012 for accusations (检举控告). Accusations are numbered apart
+    so that no gap in the public series tells which numbers are accusations."""
 
     town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=4, blank=True, default="")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["town", "year"], name="one_counter_per_town_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "series", "year"], name="one_counter_per_town_series_year")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.town_id}/{self.year}: {self.last}"
+        return f"{self.town_id}/{self.series or '-'}/{self.year}: {self.last}"
+
+
+ACCUSATION_SERIES = "JK"
+
+
+def tracking_series(kind: str) -> str:
+    return ACCUSATION_SERIES if kind == Kind.ACCUSATION else ""
+
+
+def format_tracking_number(prefix: str, series: str, year: int, number: int) -> str:
+    return f"{prefix}-{series}-{year}-{number:06d}" if series else f"{prefix}-{year}-{number:06d}"
 
 
 class Petition(models.Model):
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("town"))
-    tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True)
     query_code = models.CharField(_("query code"), max_length=12)
     client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 

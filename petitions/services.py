@@ -28,6 +28,8 @@ from petitions.models import (
     PetitionPetitioner,
     TimelineEntry,
     TrackingCounter,
+    format_tracking_number,
+    tracking_series,
 )
 from petitions.permissions import can_act, petitions_visible_to
 from petitions.states import Action, Kind, Mode, Origin, Outcome, Satisfaction, State
@@ -70,25 +72,26 @@ def new_query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
 
 
-def _next_tracking_number(town: Town, year: int) -> str:
-    """Take the next number: one ``UPDATE … RETURNING`` (it locks the counter row until the
-    registration commits, as SELECT FOR UPDATE did, in one statement instead of three); the
-    year's first number creates the row. Without RETURNING (SQLite < 3.35) the same in three."""
+def _next_tracking_number(town: Town, year: int, series: str = "") -> str:
+    """Take the next number of the series: one ``UPDATE … RETURNING`` (it locks the counter
+    row until the registration commits, as SELECT FOR UPDATE did, in one statement instead of
+    three); the year's first number creates the row. Without RETURNING (SQLite < 3.35) the same
+    in three."""
     table = connection.ops.quote_name(TrackingCounter._meta.db_table)
     while connection.features.can_return_columns_from_insert:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET last = last + 1 WHERE town_id = %s AND year = %s RETURNING last",  # noqa: S608
-                [town.pk, year],
+                f"UPDATE {table} SET last = last + 1 WHERE town_id = %s AND series = %s AND year = %s RETURNING last",  # noqa: S608
+                [town.pk, series, year],
             )
             row = cursor.fetchone()
         if row is not None:
-            return f"{town.tracking_prefix}-{year}-{row[0]:06d}"
-        TrackingCounter.objects.get_or_create(town=town, year=year)  # the year's first; loop to take it
-    counter, _ = TrackingCounter.objects.select_for_update().get_or_create(town=town, year=year)
+            return format_tracking_number(town.tracking_prefix, series, year, row[0])
+        TrackingCounter.objects.get_or_create(town=town, series=series, year=year)  # the first; loop to take it
+    counter, _ = TrackingCounter.objects.select_for_update().get_or_create(town=town, series=series, year=year)
     TrackingCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return f"{town.tracking_prefix}-{year}-{counter.last:06d}"
+    return format_tracking_number(town.tracking_prefix, series, year, counter.last)
 
 
 def _petitioner_for(town: Town, data: PetitionerInput) -> Petitioner:
@@ -233,7 +236,7 @@ def petition_register(
             people = [_petitioner_for(town, data) for data in petitioners]
             petition = Petition(
                 town=town,
-                tracking_number=_next_tracking_number(town, today.year),
+                tracking_number=_next_tracking_number(town, today.year, tracking_series(kind)),
                 query_code=new_query_code(),
                 client_token=client_token,
                 channel=channel,

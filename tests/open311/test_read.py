@@ -197,6 +197,41 @@ def test_one_request_is_a_list_of_one(open311, register, units, fmt):
         assert len(body) == 1 and body[0]["service_request_id"] == petition.tracking_number
 
 
+def test_walking_the_numbers_does_not_tell_which_are_accusations(open311, accusation, register, units):
+    """The tester walked DHK-2026-000001… and found every accusation as the one number that
+    answered 404. Accusations are numbered in their own series, so the public series has no
+    gaps and an accusation's number answers exactly as a number that does not exist."""
+    first = register()
+    secrets = [accusation() for _ in range(3)]
+    last = register()
+    public = [first, last]
+    year = first.tracking_number.split("-")[1]
+    walked = [f"DHK-{year}-{n:06d}" for n in range(1, 6)]
+    answers = {number: open311(f"requests/{number}")[0].status_code for number in walked}
+    assert [number for number, status in answers.items() if status == 200] == [p.tracking_number for p in public]
+    assert {secret.tracking_number for secret in secrets}.isdisjoint(walked)
+    assert all(secret.tracking_number.startswith(f"DHK-JK-{year}-") for secret in secrets)
+    missing = open311(f"requests/DHK-JK-{year}-000099")
+    for secret in secrets:
+        response, body = open311(f"requests/{secret.tracking_number}")
+        assert response.status_code == missing[0].status_code == 404
+        assert body[0]["description"] == missing[1][0]["description"].replace("000099", secret.tracking_number[-6:])
+
+
+def test_open311_look_ups_share_the_status_pages_limit(open311, register, units, settings, client):
+    settings.STATUS_LIMIT_PER_10_MINUTES = 3
+    petition = register()
+    assert client.post("/status/", {"number": petition.tracking_number, "code": "WRONG123"}).status_code == 200
+    assert open311(f"requests/{petition.tracking_number}")[0].status_code == 200
+    assert open311("requests")[0].status_code == 200
+    response, body = open311(f"requests/{petition.tracking_number}")
+    assert response.status_code == 429 and body[0]["code"] == 429 and response["Retry-After"]
+    assert open311("requests")[0].status_code == 429
+    assert open311("tokens/8f7e4c1a-3f3e-4d7e-9a55-0f0e3e2f5a11")[0].status_code == 429
+    # a spoofed X-Forwarded-For does not give a fresh allowance
+    assert client.get("/open311/v2/requests.json", HTTP_X_FORWARDED_FOR="10.1.1.1").status_code == 429
+
+
 def test_unknown_request_is_404(open311, town):
     response, body = open311("requests/DHK-2026-999999", "xml")
     assert response.status_code == 404 and body[0].findtext("code") == "404"
