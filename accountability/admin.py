@@ -2,6 +2,7 @@
 (each with its event and the case's timeline entry), so the admin shows them read-only."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
 
 from accountability.models import (
     AccountabilityRecord,
@@ -13,6 +14,18 @@ from accountability.models import (
     Meeting,
     Supervision,
 )
+from petitions.admin import AccusationsHidden
+from petitions.states import Kind
+
+ACCUSED = Kind.ACCUSATION
+
+
+def _record_of_an_accusation(prefix: str = "") -> Q:
+    """An accountability record that names an accusation, directly or through its supervision."""
+    links = AccountabilityRecord.petitions.through.objects.filter(
+        accountabilityrecord_id=OuterRef(f"{prefix}pk"), petition__kind=ACCUSED
+    )
+    return Q(Exists(links)) | Q(**{f"{prefix}supervision__petition__kind": ACCUSED})
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,7 +39,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(AccusationsHidden, admin.TabularInline):
+    accusation = Q(petition__kind=ACCUSED)
     model = AgendaItem
     fields = ["order", "petition", "reason", "note"]
     extra = 0
@@ -48,30 +62,37 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = Q(item__petition__kind=ACCUSED)
     list_display = ["item", "unit", "leader", "deadline", "state", "carried_out_at"]
     list_filter = ["state"]
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(ReadOnlyAdmin):
+class SupervisionAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = Q(petition__kind=ACCUSED)
     list_display = ["opened_at", "unit", "reason", "listed", "rectify_by", "state"]
     list_filter = ["state", "reason", "listed"]
 
 
 @admin.register(AccountabilityRecord)
-class AccountabilityRecordAdmin(ReadOnlyAdmin):
+class AccountabilityRecordAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = _record_of_an_accusation()
     list_display = ["decided_on", "person", "form", "recorded_by"]
     list_filter = ["form"]
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = (
+        Q(petition__kind=ACCUSED) | Q(supervision__petition__kind=ACCUSED) | _record_of_an_accusation("record__")
+    )
     list_display = ["at", "kind", "actor", "meeting", "supervision", "record"]
     list_filter = ["kind"]
 
 
-class CandidateEntryInline(admin.TabularInline):
+class CandidateEntryInline(AccusationsHidden, admin.TabularInline):
+    accusation = Q(petition__kind=ACCUSED)
     model = CandidateEntry
     fields = ["rule", "petition", "decision", "detail"]
     extra = 0

@@ -19,8 +19,10 @@ from accountability.states import (
     SupervisionReason,
     SupervisionState,
 )
+from core.audit import accusation_data
 from core.models import AppendOnlyModel, Town
 from petitions.models import HandlingUnit, Petition
+from petitions.states import Kind
 
 USER = settings.AUTH_USER_MODEL
 
@@ -170,6 +172,9 @@ class Supervision(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.get_reason_display()}"
 
+    def get_additional_data(self) -> dict | None:
+        return accusation_data(self.petition_id is not None and self.petition.kind == Kind.ACCUSATION)
+
 
 class AccountabilityRecord(models.Model):
     """Who was held accountable, how and why (问责)."""
@@ -202,6 +207,18 @@ class AccountabilityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_form_display()}"
+
+    def get_additional_data(self) -> dict | None:
+        """An accountability record tied to an accusation: its audit entries are the inspectors'.
+        While it is created its petitions are not linked yet; the service says so beforehand."""
+        secret = getattr(self, "_for_accusation", None)
+        if secret is None:
+            secret = (
+                self.supervision_id is not None
+                and self.supervision.petition_id is not None
+                and (self.supervision.petition.kind == Kind.ACCUSATION)
+            ) or (self.pk is not None and self.petitions.filter(kind=Kind.ACCUSATION).exists())
+        return accusation_data(secret)
 
 
 class Event(AppendOnlyModel):

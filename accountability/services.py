@@ -485,7 +485,7 @@ def accountability_record_add(
     if any(p.town_id != town.pk for p in petitions) or (supervision is not None and supervision.town_id != town.pk):
         raise InvalidInput(_("Choose a petition of this town."))
     with transaction.atomic():
-        record = AccountabilityRecord.objects.create(
+        record = AccountabilityRecord(
             town=town,
             person=person,
             form=form,
@@ -494,6 +494,10 @@ def accountability_record_add(
             decided_on=decided_on,
             recorded_by=actor,
         )
+        record._for_accusation = any(p.kind == Kind.ACCUSATION for p in petitions) or bool(
+            supervision is not None and supervision.petition_id and supervision.petition.kind == Kind.ACCUSATION
+        )  # its audit entry is the inspectors' (Art. 30)
+        record.save()
         record.petitions.set(petitions)
         _event(town_id=town.pk, actor=actor, kind=EventKind.RECORD_ADDED, record=record)
     return record

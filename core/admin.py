@@ -6,6 +6,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CalendarDay, Grid, JobHeartbeat, Town, User, Village
+from core.permissions import sees_accusations
 
 
 @admin.register(Town)
@@ -82,5 +83,14 @@ admin.site.unregister(LogEntry)
 
 @admin.register(LogEntry)
 class AuditTrailAdmin(LogEntryAdmin):
+    """Entries of an accusation (``additional_data["accusation"]``, core/audit.py) are for
+    discipline inspectors only; for anyone else they are not in the list and their pages 404."""
+
+    def get_queryset(self, request):
+        entries = super().get_queryset(request)
+        if sees_accusations(request.user):
+            return entries
+        return entries.exclude(additional_data__accusation=True)
+
     def has_delete_permission(self, request, obj=None):
         return False

@@ -2,18 +2,30 @@
 when, old → new) through django-auditlog, readable in the admin and never editable there.
 
 Timeline, case-history and event rows are append-only records of their own and are not
-repeated here. ID card and phone numbers appear masked; their search hashes not at all."""
+repeated here. The trail never holds personal data in clear: names, addresses, ID card and
+phone numbers appear masked (张*, 138****1234), their search hashes not at all, and a query
+code only as a keyed fingerprint (old → new, so a change still shows). Entries of an accusation
+carry ``additional_data["accusation"]`` and are shown to discipline inspectors only (Art. 30)."""
 
 from __future__ import annotations
 
 from django.apps import apps
 
-from core.identity import mask_phone
+from core import crypto
+from core.identity import ID_NUMBER_SHAPE, mask_id_number, mask_name, mask_phone
 
-PERSONAL = {"mask_fields": ["phone", "id_number"], "exclude_fields": ["phone_hash", "id_number_hash"]}
+PERSONAL = {
+    "mask_fields": ["name", "phone", "id_number", "address"],
+    "exclude_fields": ["phone_hash", "id_number_hash"],
+}
+QUERY_CODE_MASK = "core.audit.secret"  # the mask_callable for query codes
 
 AUDITED: dict[str, dict] = {
-    "petitions.Petition": {"exclude_fields": ["updated_at", "version"]},
+    "petitions.Petition": {
+        "exclude_fields": ["updated_at", "version"],
+        "mask_fields": ["query_code"],
+        "mask_callable": QUERY_CODE_MASK,
+    },
     "petitions.Petitioner": PERSONAL,
     "petitions.PetitionPetitioner": {},
     "petitions.Attachment": {},
@@ -38,9 +50,37 @@ AUDITED: dict[str, dict] = {
 }
 
 
+ACCUSATION = {"accusation": True}
+
+
+def _text(value) -> str:
+    text = str(value or "").strip()
+    return "" if text == "None" else text  # auditlog hands over str(None) for an empty field
+
+
 def mask(value) -> str:
-    """How a masked field appears in the trail: the phone mask (which keeps at most the last 4)."""
-    return mask_phone(str(value or ""))
+    """How a masked field appears in the trail, by the shape of the value: an ID card number
+    keeps its first 6 and last 4, a name or address in Chinese its first character (or compound
+    surname), anything else (a phone) at most its last 4 characters."""
+    text = _text(value)
+    if not text:
+        return ""
+    if ID_NUMBER_SHAPE.fullmatch(text):
+        return mask_id_number(text)
+    if not text[0].isascii():
+        return mask_name(text)
+    return mask_phone(text)
+
+
+def secret(value) -> str:
+    """A query code in the trail: its keyed fingerprint, never the code."""
+    text = _text(value)
+    return f"#{crypto.fingerprint('audit', text)}" if text else ""
+
+
+def accusation_data(is_accusation: bool) -> dict | None:
+    """The ``additional_data`` of an audit entry (auditlog calls ``get_additional_data``)."""
+    return ACCUSATION if is_accusation else None
 
 
 def register_models() -> None:

@@ -77,6 +77,15 @@ def rotate(value: str) -> str:
     return fernet().rotate(value.encode()).decode()
 
 
+def fingerprint(purpose: str, value: str) -> str:
+    """A short keyed hash of a secret (a query code): equal values give equal fingerprints, so
+    the audit trail shows that it changed, but neither the trail nor a brute force without the
+    key gives the value back. "" for no value."""
+    if not value:
+        return ""
+    return hmac.new(_hash_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def blind_index(kind: str, value: str) -> str:
     """The keyed hash that finds a number by exact value; "" for no value."""
     normalized = NORMALIZERS[kind](value or "")

@@ -23,6 +23,7 @@ _LANDLINE_DIGITS = re.compile(r"0[0-9]{9,11}", re.ASCII)
 
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 _OLD_ID_NUMBER = re.compile(r"[0-9]{15}", re.ASCII)
+ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}", re.ASCII)  # what looks like one, valid or not
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARACTERS = "10X98765432"
 _PROVINCE_CODES = frozenset(

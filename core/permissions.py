@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.models import VILLAGE_ROLES, Village
+from core.models import VILLAGE_ROLES, Role, Village
 
 
 def villages_visible_to(user) -> QuerySet[Village]:
@@ -18,3 +18,10 @@ def villages_visible_to(user) -> QuerySet[Village]:
     if user.town_id is None:
         return Village.objects.none()
     return Village.objects.filter(town_id=user.town_id)
+
+
+def sees_accusations(user) -> bool:
+    """Accusations (检举控告) and everything tied to one — their records, their audit entries,
+    their people — are for the discipline inspectors only (Art. 30), in the admin as anywhere.
+    An administrator who is not an inspector does not see them."""
+    return bool(user.is_authenticated and user.role == Role.INSPECTOR)

@@ -1,16 +1,39 @@
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
 
+from core.permissions import sees_accusations
 from petitions.models import (
     Attachment,
     Category,
     HandlingUnit,
     Petition,
     Petitioner,
+    PetitionPetitioner,
     ResponsibilityRule,
     RevealLog,
     TimeLimit,
     TimelineEntry,
 )
+from petitions.states import Kind
+
+
+class AccusationsHidden:
+    """Leaves out of a list and its change pages (404) every row tied to an accusation, for
+    anyone but a discipline inspector. ``accusation`` is the Q that finds those rows."""
+
+    accusation: Q
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return rows if sees_accusations(request.user) else rows.exclude(self.accusation)
+
+
+def only_in_accusations(link: str = "pk") -> Q:
+    """A petitioner who appears in accusations and in nothing else: the accuser's own row."""
+    links = PetitionPetitioner.objects.filter(petitioner_id=OuterRef(link))
+    return Q(Exists(links.filter(petition__kind=Kind.ACCUSATION))) & ~Q(
+        Exists(links.exclude(petition__kind=Kind.ACCUSATION))
+    )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,7 +101,8 @@ class TimelineInline(admin.TabularInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnlyAdmin):
+class PetitionAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = Q(kind=Kind.ACCUSATION)
     list_display = ["tracking_number", "title", "state", "kind", "origin", "village", "unit", "next_due"]
     list_filter = ["state", "kind", "origin", "channel", "town"]
     search_fields = ["tracking_number", "title"]
@@ -88,7 +112,8 @@ class PetitionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Petitioner)
-class PetitionerAdmin(ReadOnlyAdmin):
+class PetitionerAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = only_in_accusations()
     list_display = ["masked_name", "masked_phone", "masked_id_number", "village"]
     fields = ["masked_name", "masked_phone", "masked_id_number", "village", "created_at"]
     readonly_fields = fields
@@ -96,11 +121,13 @@ class PetitionerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin):
+class AttachmentAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = Q(petition__kind=Kind.ACCUSATION)
     list_display = ["name", "petition", "content_type", "size", "uploaded_at"]
 
 
 @admin.register(RevealLog)
-class RevealLogAdmin(ReadOnlyAdmin):
+class RevealLogAdmin(AccusationsHidden, ReadOnlyAdmin):
+    accusation = Q(petition__kind=Kind.ACCUSATION) | only_in_accusations("petitioner_id")
     list_display = ["at", "user", "petitioner", "petition", "reason"]
     list_select_related = ["user", "petitioner", "petition"]

@@ -218,7 +218,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Petitions the caller may see, with the case list's filters."""
 
     lookup_field = "tracking_number"
-    lookup_value_regex = "[A-Z]{2,6}-[0-9]{4}-[0-9]{6}"
+    lookup_value_regex = "[A-Z]{2,6}-(?:JK-)?[0-9]{4}-[0-9]{6}"  # accusations: PREFIX-JK-YEAR-N
     filterset_class = PetitionFilter
 
     def get_queryset(self):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import accusation_data
 from core.crypto import BlindIndexField, EncryptedCharField
 from core.identity import MaskedIdentity, validate_id_number, validate_phone
 from core.models import AppendOnlyModel, Grid, Town, Village
@@ -212,6 +213,10 @@ class Petitioner(MaskedIdentity, models.Model):
     def __str__(self) -> str:
         return self.masked_name
 
+    def get_additional_data(self) -> dict | None:
+        """Audit entries of an accuser's own row are the inspectors' (set while registering)."""
+        return accusation_data(getattr(self, "_for_accusation", False))
+
 
 class TrackingCounter(models.Model):
     """The last tracking number handed out per town, series and year: DHK-2026-000123 for
@@ -388,6 +393,9 @@ class Petition(models.Model):
     def __str__(self) -> str:
         return self.tracking_number
 
+    def get_additional_data(self) -> dict | None:
+        return accusation_data(self.kind == Kind.ACCUSATION)
+
     @property
     def is_open(self) -> bool:
         from petitions.states import OPEN_STATES
@@ -409,6 +417,9 @@ class PetitionPetitioner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id}/{self.petitioner_id}"
+
+    def get_additional_data(self) -> dict | None:
+        return accusation_data(self.petition.kind == Kind.ACCUSATION)
 
 
 class TimelineEntry(AppendOnlyModel):
@@ -460,6 +471,9 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict | None:
+        return accusation_data(self.petition.kind == Kind.ACCUSATION)
 
 
 class RevealLog(models.Model):

@@ -94,8 +94,9 @@ def _next_tracking_number(town: Town, year: int, series: str = "") -> str:
     return format_tracking_number(town.tracking_prefix, series, year, counter.last)
 
 
-def _petitioner_for(town: Town, data: PetitionerInput) -> Petitioner:
-    """The same person is one Petitioner row: matched by ID number, else by name and phone."""
+def _petitioner_for(town: Town, data: PetitionerInput, *, accusation: bool = False) -> Petitioner:
+    """The same person is one Petitioner row: matched by ID number, else by name and phone.
+    ``accusation``: the row is written for an accusation (its audit entries are the inspectors')."""
     existing = None
     if data.id_number:
         existing = Petitioner.objects.filter(town=town, id_number_hash=blind_index("id_number", data.id_number)).first()
@@ -111,6 +112,7 @@ def _petitioner_for(town: Town, data: PetitionerInput) -> Petitioner:
                 changed.append(attr)
         if changed:
             existing.full_clean()
+            existing._for_accusation = accusation
             existing.save(update_fields=changed)
         return existing
     petitioner = Petitioner(
@@ -124,6 +126,7 @@ def _petitioner_for(town: Town, data: PetitionerInput) -> Petitioner:
     # The town is the registering user's and the village came through the form: checking that
     # they exist would be one more query per new person.
     petitioner.full_clean(exclude=["town", "village"])
+    petitioner._for_accusation = accusation
     petitioner.save()
     return petitioner
 
@@ -233,7 +236,7 @@ def petition_register(
     today = timezone.localdate(now)
     try:
         with transaction.atomic():
-            people = [_petitioner_for(town, data) for data in petitioners]
+            people = [_petitioner_for(town, data, accusation=kind == Kind.ACCUSATION) for data in petitioners]
             petition = Petition(
                 town=town,
                 tracking_number=_next_tracking_number(town, today.year, tracking_series(kind)),
