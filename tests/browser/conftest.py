@@ -1,11 +1,42 @@
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test import testcases
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+class _OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """On SQLite the test database lives in memory, and the live server's request threads
+    all use the test's one connection (that is how they see its data). Two requests at once —
+    a page and the fetch it starts — then ran statements on that connection from two threads,
+    and both hung inside SQLite (the suite's first browser test stopped the CI run for an
+    hour). Serve one request at a time there; on PostgreSQL each thread has its own connection
+    and requests stay parallel."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+testcases.LiveServerThread.server_class = _OneRequestAtATimeOnSharedSQLite
 
 
 @pytest.fixture(scope="session")
