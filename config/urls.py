@@ -26,3 +26,8 @@ urlpatterns = [
     path("api/docs/", api_docs_view, name="api-docs"),
     path("api/redoc/", api_redoc_view, name="api-redoc"),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
