@@ -7,7 +7,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -113,6 +119,24 @@ class PetitionCreatedOut(PetitionDetailOut):
 
     class Meta(PetitionDetailOut.Meta):
         fields = [*PetitionDetailOut.Meta.fields, "query_code"]
+
+
+class ReceiptOut(serializers.ModelSerializer):
+    """What the registrar gets back for an accusation: the receipt, once — the case itself
+    goes to the discipline inspectors only."""
+
+    query_code = serializers.CharField(help_text="群众查询码：只在登记时返回一次，请转告检举控告人。")
+
+    class Meta:
+        model = Petition
+        fields = ["tracking_number", "kind", "state", "registered_at", "query_code"]
+
+
+REGISTERED_OUT = PolymorphicProxySerializer(
+    component_name="PetitionRegistered",
+    serializers=[PetitionCreatedOut, ReceiptOut],
+    resource_type_field_name=None,
+)
 
 
 class RevealedOut(serializers.ModelSerializer):
@@ -242,11 +266,13 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         summary="登记诉求",
-        description="登记一件诉求（任何渠道）。请求头带 `Idempotency-Key`（UUID），重试时返回第一次登记的诉求（200），"
+        description="登记一件诉求（任何渠道）。村级人员只能登记本村的诉求；检举控告由镇信访窗口、镇领导或纪检人员登记，"
+        "登记后只有纪检人员可见，登记人只拿到一次回执（受理编号和查询码）。"
+        "请求头带 `Idempotency-Key`（UUID），重试时返回第一次登记的诉求（200），"
         "不会重复登记。上级交办的诉求请用 `POST /api/v1/assignments/`。",
         request=PetitionIn,
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: PetitionCreatedOut, 200: PetitionCreatedOut},
+        responses={201: REGISTERED_OUT, 200: REGISTERED_OUT},
         examples=[PETITION_CREATE_EXAMPLE],
     )
     def create(self, request):
@@ -275,9 +301,12 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             petitioners=[services.PetitionerInput(**row) for row in data["petitioners"]],
             client_token=idempotency_key(request),
         )
+        status_code = 201 if result.created else 200
+        if not petitions_visible_to(request.user).filter(pk=result.petition.pk).exists():
+            # An accusation the desk registered: the registrar gets the receipt, not the case.
+            return Response(ReceiptOut(result.petition).data, status=status_code)
         petition = selectors.petition_detail(user=request.user, tracking_number=result.petition.tracking_number)
-        body = PetitionCreatedOut(petition, context={"request": request}).data
-        return Response(body, status=201 if result.created else 200)
+        return Response(PetitionCreatedOut(petition, context={"request": request}).data, status=status_code)
 
     @extend_schema(
         summary="诉求办理记录",

@@ -194,7 +194,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if existing is not None:
             return existing
         try:
-            services.petition_register(
+            result = services.petition_register(
                 town=request.user.town,
                 actor=request.user,
                 channel=Channel.PLATFORM,
@@ -218,8 +218,10 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             if existing is None:
                 raise
             return existing
-        petition = self.get_queryset().get(town=request.user.town, upstream_reference=data["upstream_reference"])
-        return Response(AssignmentOut(petition).data, status=201)
+        # The petition as stored, not read back through the caller's scope: an accusation
+        # registered at the desk is the inspectors' from now on, and its registrar gets this
+        # answer once (a repeat delivery answers 409 for it, like any case out of scope).
+        return Response(AssignmentOut(result.petition).data, status=201)
 
     def _existing(self, user, reference: str) -> Response | None:
         petition = Petition.objects.filter(town=user.town, upstream_reference=reference).first()

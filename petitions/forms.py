@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.identity import normalize_id_number, normalize_phone, validate_id_number, validate_phone
 from core.models import Grid, Role, User, Village
 from petitions.models import Category, HandlingUnit
+from petitions.permissions import can_register_accusation
 from petitions.states import Channel, Kind, Origin, Outcome, Satisfaction
 from petitions.widgets import speed_up
 
@@ -110,14 +111,29 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, town=None, **kwargs):
+    def __init__(self, *args, town=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = leaf_categories()
         if town is not None:
             self.fields["responsible_leader"].queryset = _staff(town, Role.LEADER)
             self.fields["village"].queryset = Village.objects.filter(town=town)
             self.fields["grid"].queryset = Grid.objects.filter(village__town=town).select_related("village")
+        if user is not None:
+            self._offer_what(user)
         speed_up(self)
+
+    def _offer_what(self, user) -> None:
+        """Offer only what this user may register (the service checks it again): village
+        staff their own village, preselected; accusations only to the township's registrars."""
+        if user.is_village_scoped:
+            village = self.fields["village"]
+            village.queryset = village.queryset.filter(pk=user.village_id)
+            village.required = True
+            village.empty_label = None
+            village.initial = user.village_id
+            self.fields["grid"].queryset = self.fields["grid"].queryset.filter(village_id=user.village_id)
+        if not can_register_accusation(user):
+            self.fields["kind"].choices = [c for c in Kind.choices if c[0] != Kind.ACCUSATION]
 
     def clean(self):
         data = super().clean()

@@ -110,6 +110,16 @@ def can_register(user) -> bool:
     return user.is_authenticated and user.town_id is not None and _role(user) in REGISTERING
 
 
+# Accusations are taken at the township: the desk, a leader on reception day, the inspectors.
+# Village staff send the accuser to the desk or the online mailbox: the accused is often a
+# village cadre, and the village must not learn who accused whom (Art. 30).
+ACCUSATION_REGISTERING = frozenset({Role.DESK_CLERK, Role.LEADER, Role.INSPECTOR})
+
+
+def can_register_accusation(user) -> bool:
+    return can_register(user) and _role(user) in ACCUSATION_REGISTERING
+
+
 def can_reveal(user, petition: Petition) -> bool:
     """Who may see a petitioner's full phone and ID number (each look is logged)."""
     if petition.kind == Kind.ACCUSATION:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.core.paginator import Page
 from django.db.models import F, OrderBy, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from core.crypto import blind_index
@@ -152,6 +153,22 @@ def intake_lookup(
             if p.pk not in seen
         ]
     return Lookup(earlier=earlier, similar=similar)
+
+
+def receipt_petition(*, user, tracking_number: str, once: bool) -> tuple[Petition, bool]:
+    """The petition a receipt is printed for, and whether the user may open it: one the user
+    may see; or, once, an accusation the user has just registered but may not see (the desk
+    takes it, the inspectors handle it). Anything else is 404."""
+    from petitions.permissions import petitions_visible_to
+
+    rows = Petition.objects.select_related("town")
+    petition = rows.filter(pk__in=petitions_visible_to(user).filter(tracking_number=tracking_number)).first()
+    if petition is not None:
+        return petition, True
+    petition = rows.filter(tracking_number=tracking_number, registered_by=user).first() if once else None
+    if petition is None:
+        raise Http404
+    return petition, False
 
 
 def public_petition(*, tracking_number: str, query_code: str) -> Petition | None:

@@ -31,7 +31,7 @@ from petitions.models import (
     format_tracking_number,
     tracking_series,
 )
-from petitions.permissions import can_act, petitions_visible_to
+from petitions.permissions import can_act, can_register_accusation, petitions_visible_to
 from petitions.states import Action, Kind, Mode, Origin, Outcome, Satisfaction, State
 from petitions.transitions import allowed_targets
 
@@ -172,6 +172,30 @@ def _check_registration(
         raise InvalidInput(_("Choose an earlier petition of this town."))
 
 
+def _registrar_village(actor, *, town: Town, kind: str, village: Village | None) -> Village | None:
+    """What the registering user may register, checked before anything is stored: staff of
+    another town nothing; village-bound staff their own village's petitions only (none given
+    means theirs); accusations only the township (the desk, leaders, inspectors). Residents
+    (no actor: the mailbox, Open311) choose any village of the town."""
+    if actor is None:
+        return village
+    if actor.town_id != town.pk and not actor.is_superuser:
+        raise NotAllowed(_("You may register petitions of your own town only."))
+    if kind == Kind.ACCUSATION and not can_register_accusation(actor):
+        raise NotAllowed(
+            _(
+                "Accusations are registered at the township desk or by the discipline inspectors; "
+                "send the resident to the desk or the online mailbox."
+            )
+        )
+    if actor.is_village_scoped:
+        if village is None:
+            return actor.village
+        if village.pk != actor.village_id:
+            raise NotAllowed(_("You may register petitions of %(village)s only.") % {"village": actor.village.name})
+    return village
+
+
 def petition_register(
     *,
     town: Town,
@@ -203,6 +227,7 @@ def petition_register(
     (a double tap, a retried request) returns the first petition instead of a second one:
     the token's unique constraint refuses the second insert, its transaction is rolled back
     and the first petition is read (no look-up before every registration for the rare repeat)."""
+    village = _registrar_village(actor, town=town, kind=kind, village=village)
     try:
         _check_registration(
             town=town,

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.permissions import sees_accusations
 from core.ratelimit import allow
 from core.services import AlreadyApplied, idempotency_claim
 from petitions import forms, listcache, selectors, services
@@ -25,9 +26,11 @@ from petitions.models import Attachment
 from petitions.permissions import can_register, get_petition_for_user
 from petitions.privacy import petitioner_reveal
 from petitions.responsibility import rules_table
-from petitions.states import Channel, Origin
+from petitions.states import Channel, Kind, Origin
 
 PAGE_SIZE = 25
+# The session key of the receipt the registrar is shown once, right after registering.
+ONE_TIME_RECEIPT = "one_time_receipt"
 
 
 @login_required
@@ -75,7 +78,7 @@ def petition_intake(request):
     if not can_register(request.user):
         raise PermissionDenied
     town = request.user.town
-    form = forms.IntakeForm(request.POST or None, town=town)
+    form = forms.IntakeForm(request.POST or None, town=town, user=request.user)
     people = forms.PetitionerFormSet(request.POST or None, prefix="p")
     if request.method == "POST" and form.is_valid() and people.is_valid():
         data = form.cleaned_data
@@ -121,11 +124,12 @@ def petition_intake(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                number = result.petition.tracking_number
                 if result.created:
-                    messages.success(
-                        request, _("Registered as %(number)s.") % {"number": result.petition.tracking_number}
-                    )
-                return redirect("petitions:receipt", number=result.petition.tracking_number)
+                    messages.success(request, _("Registered as %(number)s.") % {"number": number})
+                    if result.petition.kind == Kind.ACCUSATION and not sees_accusations(request.user):
+                        request.session[ONE_TIME_RECEIPT] = number  # the case is the inspectors' now
+                return redirect("petitions:receipt", number=number)
     responsibility = {
         "rules": rules_table(town),
         "parents": dict(form.fields["category"].queryset.values_list("pk", "parent_id")),
@@ -153,9 +157,18 @@ def intake_lookup(request):
 @login_required
 @require_GET
 def receipt(request, number: str):
-    petition = get_petition_for_user(request.user, number)
-    status_url = request.build_absolute_uri(reverse("petitions:status"))
-    return render(request, "petitions/receipt.html", {"petition": petition, "status_url": status_url})
+    """The receipt with the query code. Right after registering, the registrar sees it even
+    for an accusation they may not open afterwards — that once, for the accuser to take home."""
+    once = request.session.get(ONE_TIME_RECEIPT) == number
+    petition, can_open = selectors.receipt_petition(user=request.user, tracking_number=number, once=once)
+    if once:
+        del request.session[ONE_TIME_RECEIPT]
+    context = {
+        "petition": petition,
+        "can_open": can_open,
+        "status_url": request.build_absolute_uri(reverse("petitions:status")),
+    }
+    return render(request, "petitions/receipt.html", context)
 
 
 @login_required
