@@ -5,7 +5,16 @@ parties masked."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import Agreement, AgreementTerm, CaseEvent, MediationCase, MediationRoom, Party, RoomMember
+from mediation.models import (
+    Agreement,
+    AgreementTerm,
+    CaseEvent,
+    IdentityReveal,
+    MediationCase,
+    MediationRoom,
+    Party,
+    RoomMember,
+)
 from mediation.selectors import room_composition_warnings
 
 
@@ -102,3 +111,21 @@ class AgreementAdmin(ReadOnlyAdmin):
     search_fields = ["case__tracking_number"]
     list_select_related = ["case"]
     inlines = [TermInline]
+
+
+@admin.register(IdentityReveal)
+class IdentityRevealAdmin(admin.ModelAdmin):
+    """Read-only: the log of full-identity prints of agreements."""
+
+    list_display = ["at", "case", "user", "reason"]
+    list_select_related = ["case", "user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

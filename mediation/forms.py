@@ -303,3 +303,7 @@ def _has_agreement(case: MediationCase | None) -> bool:
         return case.agreement is not None
     except MediationCase.agreement.RelatedObjectDoesNotExist:
         return False
+
+
+class IdentityRevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why the full ID numbers are needed"), max_length=200)

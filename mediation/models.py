@@ -340,3 +340,23 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class IdentityReveal(AppendOnlyModel):
+    """Every print of the agreement with the parties' full ID card numbers and phones (the
+    copy they sign): who, when and why, like every other reveal of personal data."""
+
+    case = models.ForeignKey(MediationCase, on_delete=models.PROTECT, related_name="identity_reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    append_only_message = "The reveal log is append-only."
+
+    class Meta:
+        verbose_name = _("reveal of parties' identity")
+        verbose_name_plural = _("reveals of parties' identity")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -25,6 +25,7 @@ from mediation.models import (
     Agreement,
     AgreementTerm,
     CaseEvent,
+    IdentityReveal,
     MediationCase,
     MediationCounter,
     MediationRoom,
@@ -695,3 +696,24 @@ def mediation_case_add_note(*, case: MediationCase, actor, version: int | None =
         return c.state
 
     return _change(case=case, actor=actor, action=Action.NOTE, version=version, apply=apply, note=text.strip())
+
+
+def agreement_identity_reveal(*, case: MediationCase, actor, reason: str) -> IdentityReveal:
+    """Before the copy with full ID numbers and phones is printed: the reason is required,
+    the reveal log row and a note in the case's history are written together."""
+    from mediation.permissions import can_see_full_identity
+
+    if not can_see_full_identity(actor, case):
+        raise NotAllowed(_("Your role may not print the agreement with full identity numbers."))
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give the reason for printing the full identity numbers."))
+    with transaction.atomic():
+        reveal = IdentityReveal.objects.create(case=case, user=actor, reason=reason[:200])
+        mediation_case_add_note(
+            case=case,
+            actor=actor,
+            version=None,
+            text=_("Printed the agreement with full ID card numbers and phones: %(reason)s") % {"reason": reason},
+        )
+    return reveal

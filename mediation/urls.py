@@ -10,4 +10,5 @@ urlpatterns = [
     path("mediation/cases/<str:number>/", views.case_detail, name="case"),
     path("mediation/cases/<str:number>/act/<str:action>/", views.case_act, name="act"),
     path("mediation/cases/<str:number>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
+    path("mediation/cases/<str:number>/agreement-full.pdf", views.agreement_pdf_full, name="agreement_pdf_full"),
 ]

@@ -31,7 +31,7 @@ from mediation.permissions import (
     get_room_for_user,
     rooms_visible_to,
 )
-from petitions.errors import PetitionError
+from petitions.errors import NotAllowed, PetitionError
 from petitions.permissions import petitions_visible_to
 
 PAGE_SIZE = 25
@@ -212,27 +212,40 @@ def case_act(request, number: str, action: str):
 @login_required
 @require_GET
 def agreement_pdf(request, number: str):
-    """The agreement (调解协议书) as a PDF: identity numbers and phones masked, unless
-    `?full=1` by a user allowed to print the copy the parties sign — that download is
-    written into the case's history (a note) and the log."""
+    """The agreement (调解协议书) as a PDF, identity numbers and phones masked."""
     case = get_case_for_user(request.user, number)
+    return _agreement_download(case, full_identity=False)
+
+
+@login_required
+@require_POST
+def agreement_pdf_full(request, number: str):
+    """The copy the parties sign, with full ID card numbers and phones: posted with a reason,
+    which goes into the reveal log and the case's history before the PDF is drawn."""
+    case = get_case_for_user(request.user, number)
+    if agreement_of(case) is None:
+        raise Http404
+    if not can_see_full_identity(request.user, case):
+        raise PermissionDenied
+    form = forms.IdentityRevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for printing the full identity numbers."))
+        return redirect("mediation:case", number=number)
+    try:
+        services.agreement_identity_reveal(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+    except NotAllowed:
+        raise PermissionDenied from None
+    logger.info(
+        "mediation agreement printed with full identity: case=%s user=%s", case.tracking_number, request.user.pk
+    )
+    return _agreement_download(case, full_identity=True)
+
+
+def _agreement_download(case, *, full_identity: bool) -> HttpResponse:
     agreement = agreement_of(case)
     if agreement is None:
         raise Http404
-    full = request.GET.get("full") == "1"
-    if full:
-        if not can_see_full_identity(request.user, case):
-            raise PermissionDenied
-        services.mediation_case_add_note(
-            case=case,
-            actor=request.user,
-            version=None,
-            text=_("Printed the agreement with full ID card numbers and phones."),
-        )
-        logger.info(
-            "mediation agreement printed with full identity: case=%s user=%s", case.tracking_number, request.user.pk
-        )
-    data = render_agreement_pdf(agreement, full_identity=full)
+    data = render_agreement_pdf(agreement, full_identity=full_identity)
     response = HttpResponse(data, content_type="application/pdf")
     name = f"{case.tracking_number}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

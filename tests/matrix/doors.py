@@ -43,6 +43,7 @@ ARGS: dict[str, Args] = {
     "mediation:case": ("mediation_case", lambda c: {"number": c.tracking_number}),
     "mediation:act": ("mediation_case", lambda c: {"number": c.tracking_number, "action": "note"}),
     "mediation:agreement_pdf": ("agreement_case", lambda c: {"number": c.tracking_number}),
+    "mediation:agreement_pdf_full": ("agreement_case", lambda c: {"number": c.tracking_number}),
     "accountability:decision_report": ("decision", lambda d: {"pk": d.pk}),
     "accountability:responsibility": ("petition", _number),
     "accountability:supervision": ("supervision", lambda s: {"pk": s.pk}),

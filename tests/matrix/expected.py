@@ -728,6 +728,13 @@ EXPECTED = {
         'GET other': ' 302  200  404  200  404  404  404  200  200  200',
         'POST other': ' 302  405  405  405  405  405  405  405  405  405',
     },
+    'mediation:agreement_pdf_full': {
+        'anon cler grid grid agen medi hand lead insp admi': 'personas',
+        'GET own': ' 302  405  405  405  405  405  405  405  405  405',
+        'POST own': ' 302  302  403  404  403  302  404  302  403  302',
+        'GET other': ' 302  405  405  405  405  405  405  405  405  405',
+        'POST other': ' 302  302  404  403  404  404  404  302  403  302',
+    },
     'mediation:case': {
         'anon cler grid grid agen medi hand lead insp admi': 'personas',
         'GET own': ' 302  200  200  404  200  200  404  200  200  200',

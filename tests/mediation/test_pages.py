@@ -315,7 +315,8 @@ def test_case_page_shows_sessions_agreement_deadline_and_history(login, mediator
     due = case.agreement.judicial_confirmation_due.isoformat()
     assert f'data-confirmation-due="{due}"' in html
     assert html.count("data-event=") == 3  # registered, session, agreement
-    assert f'href="{pdf_url(case)}"' in html and f'href="{pdf_url(case)}?full=1"' in html
+    full_url = reverse("mediation:agreement_pdf_full", args=[case.tracking_number])
+    assert f'href="{pdf_url(case)}"' in html and f'action="{full_url}"' in html
 
 
 def test_case_page_query_count_does_not_grow(login, mediator_a, new_case, walk, act, django_assert_num_queries):
@@ -537,15 +538,28 @@ def test_pdf_download_is_masked_by_default(login, grid_worker_a, new_case, walk)
 
 
 @pytest.mark.pdf
-def test_full_identity_pdf_is_for_the_room_and_is_logged(login, mediator_a, grid_worker_a, new_case, walk, caplog):
+def test_full_identity_pdf_is_posted_with_a_reason_and_logged(login, mediator_a, grid_worker_a, new_case, walk, caplog):
+    """Issue 15, item 8: the copy with full ID numbers is a POST with a reason, and writes a
+    reveal-log row and a note like every other reveal; a GET never shows full numbers."""
+    from mediation.models import IdentityReveal
+
     case = walk(new_case(), State.AGREED)
-    assert login(grid_worker_a).get(pdf_url(case), {"full": "1"}).status_code == 403
+    full_url = reverse("mediation:agreement_pdf_full", args=[case.tracking_number])
+    masked = login(mediator_a).get(pdf_url(case), {"full": "1"})
+    assert masked.status_code == 200 and VALID_ID not in pdf_text(masked.content)
+    assert login(mediator_a).get(full_url).status_code == 405
+    assert login(grid_worker_a).post(full_url, {"reason": "签字"}).status_code == 403
+    no_reason = login(mediator_a).post(full_url, {"reason": "  "})
+    assert no_reason.status_code == 302 and not IdentityReveal.objects.exists()
+    assert not CaseEvent.objects.filter(case=case, action=Action.NOTE).exists()
     with caplog.at_level(logging.INFO, logger="mediation.views"):
-        response = login(mediator_a).get(pdf_url(case), {"full": "1"})
+        response = login(mediator_a).post(full_url, {"reason": "双方当场签字"})
     assert response.status_code == 200
     assert VALID_ID in pdf_text(response.content)
+    reveal = IdentityReveal.objects.get()
+    assert (reveal.case, reveal.user, reveal.reason) == (case, mediator_a, "双方当场签字")
     event = CaseEvent.objects.filter(case=case, action=Action.NOTE).get()
-    assert event.actor == mediator_a
+    assert event.actor == mediator_a and "双方当场签字" in event.note
     assert case.tracking_number in caplog.text
 
 
