@@ -88,3 +88,13 @@ def test_an_expired_session_must_log_in_again(login, client, desk_clerk, setting
     response = client.get("/notifications/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=/notifications/")
+
+
+def test_the_length_rule_speaks_chinese_on_the_chinese_desk(desk_clerk):
+    """Issue 15, item 8: Django 5.2's reworded length message was shown in English."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_password("ab1cd2", desk_clerk)
+    assert "密码太短" in " ".join(refused.value.messages) and "10" in " ".join(refused.value.messages)
+    assert "too short" not in " ".join(refused.value.messages)
