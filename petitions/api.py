@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -20,7 +21,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import IDEMPOTENCY_HEADER, errors, form_errors, idempotency_key, invalid
+from config.api import IDEMPOTENCY_HEADER, error_response, errors, form_errors, idempotency_key, invalid
 from core.models import Grid, Village
 from core.services import AlreadyApplied, idempotency_claim
 from petitions import selectors, services
@@ -272,7 +273,7 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "不会重复登记。上级交办的诉求请用 `POST /api/v1/assignments/`。",
         request=PetitionIn,
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: REGISTERED_OUT, 200: REGISTERED_OUT},
+        responses={201: REGISTERED_OUT, 200: REGISTERED_OUT, **errors(409)},
         examples=[PETITION_CREATE_EXAMPLE],
     )
     def create(self, request):
@@ -302,6 +303,20 @@ class PetitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             client_token=idempotency_key(request),
         )
         status_code = 201 if result.created else 200
+        if not result.created and not services.same_submission(
+            result.petition,
+            actor=request.user,
+            kind=data["kind"],
+            category=data["category"],
+            village=data.get("village") or result.petition.village,
+            title=data["title"],
+            content=data["content"],
+        ):
+            return error_response(
+                "idempotency_key_reused",
+                _("This Idempotency-Key was already used for another petition; nothing was registered."),
+                409,
+            )
         if not petitions_visible_to(request.user).filter(pk=result.petition.pk).exists():
             # An accusation the desk registered: the registrar gets the receipt, not the case.
             return Response(ReceiptOut(result.petition).data, status=status_code)

@@ -190,7 +190,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         incoming = AssignmentIn(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        existing = self._existing(request.user, data["upstream_reference"])
+        existing = self._existing(request.user, data)
         if existing is not None:
             return existing
         try:
@@ -214,7 +214,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         except (IntegrityError, DuplicateUpstreamReference):
             # Delivered twice: the look-up above missed it (a race), the service or the
             # database's unique constraint caught it; answer with the first case.
-            existing = self._existing(request.user, data["upstream_reference"])
+            existing = self._existing(request.user, data)
             if existing is None:
                 raise
             return existing
@@ -223,11 +223,20 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         # answer once (a repeat delivery answers 409 for it, like any case out of scope).
         return Response(AssignmentOut(result.petition).data, status=201)
 
-    def _existing(self, user, reference: str) -> Response | None:
-        petition = Petition.objects.filter(town=user.town, upstream_reference=reference).first()
+    def _existing(self, user, data: dict) -> Response | None:
+        petition = Petition.objects.filter(town=user.town, upstream_reference=data["upstream_reference"]).first()
         if petition is None:
             return None
-        if not petitions_visible_to(user).filter(pk=petition.pk).exists():
+        same = services.same_submission(
+            petition,
+            actor=user,
+            kind=data["kind"],
+            category=data["category"],
+            village=data["village"] or petition.village,
+            title=data["title"],
+            content=data["content"],
+        )
+        if not same or not petitions_visible_to(user).filter(pk=petition.pk).exists():
             return error_response(
                 "duplicate_upstream_reference",
                 _("A case with this upstream reference is already registered."),

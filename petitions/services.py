@@ -196,6 +196,20 @@ def _registrar_village(actor, *, town: Town, kind: str, village: Village | None)
     return village
 
 
+def same_submission(petition: Petition, *, actor, kind: str, category, village, title: str, content: str) -> bool:
+    """Whether a petition found by a retry's key (client token, upstream reference) is what
+    this submission registers: the key reused for other content is a conflict, never a
+    silent answer with the first case."""
+    return (
+        petition.registered_by_id == getattr(actor, "pk", None)
+        and petition.kind == kind
+        and petition.category_id == category.pk
+        and petition.village_id == getattr(village, "pk", None)
+        and petition.title == title.strip()
+        and petition.content == content.strip()
+    )
+
+
 def petition_register(
     *,
     town: Town,

@@ -47,9 +47,11 @@ def test_an_assignment_is_registered_as_assigned_from_the_platform(api, desk_cle
 def test_the_same_reference_again_returns_the_first_case(api, desk_clerk, units, body):
     client = api(desk_clerk)
     first = client.post(URL, body, format="json")
-    again = client.post(URL, {**body, "title": "再次推送"}, format="json")
+    again = client.post(URL, body, format="json")
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["tracking_number"] == first.json()["tracking_number"]
+    # The reference reused for other content is a conflict, not the first case (issue 15).
+    assert client.post(URL, {**body, "title": "再次推送"}, format="json").status_code == 409
     assert Petition.objects.count() == 1
     assert Petition.objects.get().title == body["title"]
 

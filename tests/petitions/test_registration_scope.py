@@ -185,3 +185,29 @@ def test_an_accusation_assigned_from_above_answers_201_once(desk_clerk, conduct,
     again = client.post(ASSIGNMENTS, body, format="json")
     assert again.status_code == 409
     assert Petition.objects.count() == 1
+
+
+# --- A retry's key reused for other content is a conflict (issue 15, item 8) -----------------------
+
+
+def test_an_idempotency_key_reused_for_another_petition_answers_409(desk_clerk, category, village_a, units):
+    client = api(desk_clerk)
+    key = str(uuid.uuid4())
+    first = client.post(PETITIONS, api_body(category, village_a), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 201
+    other = api_body(category, village_a, title="另一件事", content="完全不同的内容")
+    reused = client.post(PETITIONS, other, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert Petition.objects.count() == 1 and Petition.objects.get().title == "排水沟被堵"
+
+
+def test_an_upstream_reference_reused_for_another_case_answers_409(desk_clerk, category, village_a, units):
+    body = api_body(category, village_a, upstream_reference="LA-2026-77")
+    del body["channel"]
+    client = api(desk_clerk)
+    assert client.post(ASSIGNMENTS, body, format="json").status_code == 201
+    assert client.post(ASSIGNMENTS, body, format="json").status_code == 200  # the same delivery again
+    other = {**body, "title": "另一件交办事项", "content": "不同的内容"}
+    reused = client.post(ASSIGNMENTS, other, format="json")
+    assert reused.status_code == 409
+    assert Petition.objects.count() == 1
