@@ -272,3 +272,28 @@ def test_a_missing_log_middleware_is_a_deployment_warning(settings):
     assert [warning.id for warning in check_middleware()] == ["apitokens.W001"]
     assert check_middleware in registry.get_checks(include_deployment_checks=True)
     assert check_middleware not in registry.get_checks(include_deployment_checks=False)
+
+
+def test_parallel_requests_never_pass_the_token_limit(private_cache, settings, issue, monkeypatch):
+    """Issue 15, item 8: 130 passed against a limit of 120 under parallel load. The counter is
+    one atomic add/incr per request: 320 checks from 16 threads let exactly 120 through."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from apitokens.throttling import ApiTokenRateThrottle
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_token": "120/hour"}}
+    token, _ = issue()
+    real_get = LocMemCache.get
+
+    def slow_get(self, *args, **kwargs):  # widen the read-then-write gap a racy counter loses in
+        value = real_get(self, *args, **kwargs)
+        time.sleep(0.001)
+        return value
+
+    monkeypatch.setattr(LocMemCache, "get", slow_get)
+    with ThreadPoolExecutor(16) as pool:
+        passed = sum(pool.map(lambda _: ApiTokenRateThrottle().allow_token(token), range(320)))
+    assert passed == 120
