@@ -114,18 +114,9 @@ class AgreementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IdentityReveal)
-class IdentityRevealAdmin(admin.ModelAdmin):
-    """Read-only: the log of full-identity prints of agreements."""
+class IdentityRevealAdmin(ReadOnlyAdmin):
+    """The log of full-identity prints of agreements."""
 
     list_display = ["at", "case", "user", "reason"]
     list_select_related = ["case", "user"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
